@@ -1,0 +1,31 @@
+"""Compile locale/*/LC_MESSAGES/django.po into .mo with polib (no GNU gettext needed).
+
+--check: also fail when a message is untranslated or fuzzy, so English stays complete.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    check = "--check" in sys.argv
+    problems = 0
+    for po_path in sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po")):
+        po = polib.pofile(str(po_path))
+        if check:
+            missing = [e.msgid for e in po if e.obsolete is False and (not e.translated() or "fuzzy" in e.flags)]
+            for msgid in missing:
+                print(f"{po_path.relative_to(ROOT)}: untranslated: {msgid!r}")
+            problems += len(missing)
+        po.save_as_mofile(str(po_path.with_suffix(".mo")))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

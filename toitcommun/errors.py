@@ -1,0 +1,34 @@
+"""The errors a service raises. Pages and the API translate them; neither invents its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """Base of every refusal a service can give."""
+
+
+class ValidationFailed(ServiceError):
+    """Bad input: ``errors`` maps each field name to its reasons, in the active language."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class PermissionRefused(ServiceError):
+    """The actor may not do this act."""
+
+
+class NotFound(ServiceError):
+    """The object does not exist, or the actor may not see it: the same answer for both."""
+
+
+class VersionConflict(ServiceError):
+    """Somebody saved the object since the actor read it; ``current`` is what is stored now."""
+
+    def __init__(self, current: dict[str, Any], current_version: int) -> None:
+        super().__init__("stale version")
+        self.current = current
+        self.current_version = current_version

@@ -1,0 +1,31 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AvailabilitySnapshot, Building, Clientele
+
+
+class BuildingForm(forms.ModelForm):
+    class Meta:
+        model = Building
+        fields = ["name", "organization", "municipality", "address", "tenure", "form",
+                  "has_common_room", "latitude", "longitude"]
+
+
+class AvailabilityForm(forms.ModelForm):
+    class Meta:
+        model = AvailabilitySnapshot
+        fields = ["clientele", "as_of", "vacant_units", "waiting_list"]
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier CSV ou XLSX"),
+        help_text=_("Une ligne par groupe de logements. Voir le modèle de fichier."),
+    )
+
+
+class SummaryQueryForm(forms.Form):
+    date = forms.DateField(label=_("En date du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    clientele = forms.ChoiceField(label=_("Clientèle"), required=False,
+                                  choices=[("", _("Toutes"))] + list(Clientele.choices))

@@ -1,0 +1,128 @@
+"""The social and community housing stock, and what is vacant in it.
+
+A building (a site: one address, one owner) holds unit groups, one per
+clientele and bedroom count. Vacancies and waiting lists are dated snapshots
+reported per building and clientele; the figure for a date is the latest
+snapshot on or before it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Tenure(models.TextChoices):
+    HLM = "hlm", _("HLM")
+    COOP = "coop", _("Coopérative")
+    OBNL = "obnl", _("OBNL")
+
+
+class BuildingForm(models.TextChoices):
+    MULTI_UNIT = "multi_unit", _("Immeuble multilogement")
+    DUPLEX = "duplex", _("Duplex")
+    SINGLE_FAMILY = "single_family", _("Maison unifamiliale")
+
+
+class Clientele(models.TextChoices):
+    SENIORS = "seniors", _("Aînés")
+    FAMILIES = "families", _("Familles")
+    SINGLES = "singles", _("Personnes seules")
+
+
+class Building(models.Model):
+    name = models.CharField(_("nom du site"), max_length=200)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="buildings",
+        verbose_name=_("propriétaire"),
+    )
+    municipality = models.ForeignKey(
+        "territory.Municipality", on_delete=models.PROTECT, related_name="buildings",
+        verbose_name=_("municipalité"),
+    )
+    address = models.CharField(_("adresse"), max_length=300)
+    tenure = models.CharField(_("mode de tenure"), max_length=10, choices=Tenure.choices)
+    form = models.CharField(_("forme"), max_length=20, choices=BuildingForm.choices)
+    has_common_room = models.BooleanField(_("salle communautaire"), default=False)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    is_illustrative = models.BooleanField(
+        _("donnée illustrative"), default=False,
+        help_text=_("Inventée pour la démonstration, pas tirée d'une source publiée."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = _("immeuble")
+        verbose_name_plural = _("immeubles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "municipality", "name"], name="building_unique_site_per_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitGroup(models.Model):
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="unit_groups")
+    clientele = models.CharField(_("clientèle"), max_length=10, choices=Clientele.choices)
+    bedrooms = models.PositiveSmallIntegerField(_("chambres"), validators=[MaxValueValidator(10)])
+    units = models.PositiveIntegerField(_("logements"), validators=[MinValueValidator(1), MaxValueValidator(5000)])
+    adapted_units = models.PositiveIntegerField(
+        _("logements adaptés"), default=0,
+        help_text=_("Logements adaptés pour une personne handicapée, parmi les logements du groupe."),
+    )
+
+    class Meta:
+        ordering = ["building", "clientele", "bedrooms"]
+        verbose_name = _("groupe de logements")
+        verbose_name_plural = _("groupes de logements")
+        constraints = [
+            models.UniqueConstraint(fields=["building", "clientele", "bedrooms"], name="unit_group_unique"),
+            models.CheckConstraint(condition=Q(adapted_units__lte=F("units")), name="unit_group_adapted_within_units"),
+        ]
+        indexes = [models.Index(fields=["clientele"], name="unit_group_clientele")]
+
+    def __str__(self) -> str:
+        return f"{self.building} · {self.get_clientele_display()} · {self.bedrooms} ch. · {self.units}"
+
+
+class AvailabilitySnapshot(models.Model):
+    """Vacant units and waiting-list length for one building and clientele on one date."""
+
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="snapshots")
+    clientele = models.CharField(_("clientèle"), max_length=10, choices=Clientele.choices)
+    as_of = models.DateField(_("en date du"))
+    vacant_units = models.PositiveIntegerField(_("logements vacants"))
+    waiting_list = models.PositiveIntegerField(_("liste d'attente"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("signalé par"),
+    )
+    reported_by_label = models.CharField(_("source"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["building", "clientele", "-as_of"]
+        verbose_name = _("disponibilité")
+        verbose_name_plural = _("disponibilités")
+        constraints = [
+            models.UniqueConstraint(fields=["building", "clientele", "as_of"], name="snapshot_unique_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building} · {self.clientele} · {self.as_of}: {self.vacant_units}"

@@ -1,0 +1,142 @@
+"""Reads on the housing stock. The stock and its vacancies are not personal data: no user scoping."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from toitcommun.errors import NotFound
+from toitcommun.territory.selectors import TerritoryRef
+
+from .models import AvailabilitySnapshot, Building, Clientele, Tenure, UnitGroup
+
+
+def building_get(pk: Any) -> Building:
+    try:
+        return Building.objects.select_related("organization", "municipality__mrc__region").get(pk=int(pk))
+    except (Building.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("Immeuble introuvable.")) from None
+
+
+def buildings_in(territory: TerritoryRef) -> QuerySet[Building]:
+    """The buildings of a territory with their unit totals, for lists and maps."""
+    return (
+        Building.objects.filter(territory.municipality_filter())
+        .select_related("organization", "municipality")
+        .annotate(units_total=Sum("unit_groups__units"), adapted_total=Sum("unit_groups__adapted_units"))
+        .order_by("municipality__name", "name")
+    )
+
+
+def latest_snapshots(territory: TerritoryRef, on: datetime.date) -> QuerySet[AvailabilitySnapshot]:
+    """For each building and clientele of the territory, its latest snapshot on or before ``on``."""
+    newer = AvailabilitySnapshot.objects.filter(
+        building_id=OuterRef("building_id"), clientele=OuterRef("clientele"),
+        as_of__gt=OuterRef("as_of"), as_of__lte=on,
+    )
+    return (
+        AvailabilitySnapshot.objects.filter(territory.municipality_filter("building__municipality"), as_of__lte=on)
+        .exclude(Exists(newer))
+    )
+
+
+@dataclass
+class HousingSummary:
+    territory: TerritoryRef
+    date: datetime.date
+    units_total: int
+    units_by_clientele: dict[str, int]
+    units_by_tenure: dict[str, int]
+    sites: int
+    adapted_units: int
+    vacant_units: int
+    waiting_list: int
+    vacant_by_clientele: dict[str, int]
+    waiting_by_clientele: dict[str, int]
+
+
+def housing_summary(territory: TerritoryRef, on: datetime.date) -> HousingSummary:
+    """Units by clientele and tenure, sites, adapted units, and the vacancies known on ``on``."""
+    units = {f"c_{c}": Sum("units", filter=Q(clientele=c)) for c in Clientele.values}
+    units |= {f"t_{t}": Sum("units", filter=Q(building__tenure=t)) for t in Tenure.values}
+    stock = UnitGroup.objects.filter(territory.municipality_filter("building__municipality")).aggregate(
+        total=Sum("units"), adapted=Sum("adapted_units"), sites=Count("building_id", distinct=True), **units
+    )
+    vacancy = {f"v_{c}": Sum("vacant_units", filter=Q(clientele=c)) for c in Clientele.values}
+    vacancy |= {f"w_{c}": Sum("waiting_list", filter=Q(clientele=c)) for c in Clientele.values}
+    avail = latest_snapshots(territory, on).aggregate(
+        vacant=Sum("vacant_units"), waiting=Sum("waiting_list"), **vacancy
+    )
+    return HousingSummary(
+        territory=territory,
+        date=on,
+        units_total=stock["total"] or 0,
+        units_by_clientele={c: stock[f"c_{c}"] or 0 for c in Clientele.values},
+        units_by_tenure={t: stock[f"t_{t}"] or 0 for t in Tenure.values},
+        sites=stock["sites"] or 0,
+        adapted_units=stock["adapted"] or 0,
+        vacant_units=avail["vacant"] or 0,
+        waiting_list=avail["waiting"] or 0,
+        vacant_by_clientele={c: avail[f"v_{c}"] or 0 for c in Clientele.values},
+        waiting_by_clientele={c: avail[f"w_{c}"] or 0 for c in Clientele.values},
+    )
+
+
+@dataclass
+class AvailabilityRow:
+    building: Building
+    clientele: str
+    clientele_label: str
+    units: int
+    adapted_units: int
+    vacant_units: int | None
+    waiting_list: int | None
+    as_of: datetime.date | None
+    reported_by: str
+
+
+def availability_rows(territory: TerritoryRef, on: datetime.date, clientele: str = "") -> list[AvailabilityRow]:
+    """One row per building and clientele: its units and the latest figure known on ``on``."""
+    groups = (
+        UnitGroup.objects.filter(territory.municipality_filter("building__municipality"))
+        .values("building_id", "clientele")
+        .annotate(units=Sum("units"), adapted=Sum("adapted_units"))
+        .order_by()
+    )
+    if clientele:
+        groups = groups.filter(clientele=clientele)
+    snaps = {
+        (s.building_id, s.clientele): s for s in latest_snapshots(territory, on).select_related("reported_by")
+    }
+    buildings = Building.objects.select_related("organization", "municipality").in_bulk(
+        {g["building_id"] for g in groups}
+    )
+    labels = dict(Clientele.choices)
+    rows = []
+    for g in groups:
+        snap = snaps.get((g["building_id"], g["clientele"]))
+        rows.append(
+            AvailabilityRow(
+                building=buildings[g["building_id"]],
+                clientele=g["clientele"],
+                clientele_label=str(labels[g["clientele"]]),
+                units=g["units"],
+                adapted_units=g["adapted"],
+                vacant_units=snap.vacant_units if snap else None,
+                waiting_list=snap.waiting_list if snap else None,
+                as_of=snap.as_of if snap else None,
+                reported_by=(snap.reported_by_label or (snap.reported_by.get_username() if snap.reported_by else ""))
+                if snap else "",
+            )
+        )
+    order = {c: i for i, c in enumerate(Clientele.values)}
+    rows.sort(key=lambda r: (r.building.municipality.name, r.building.name, order[r.clientele]))
+    return rows
+
+
+def snapshots_of(building: Building) -> QuerySet[AvailabilitySnapshot]:
+    return building.snapshots.select_related("reported_by").order_by("-as_of", "clientele")

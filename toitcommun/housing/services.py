@@ -1,0 +1,144 @@
+"""Acts on the housing stock: buildings, unit groups, availability reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from toitcommun.access.services import audit_record, snapshot
+from toitcommun.errors import PermissionRefused, ValidationFailed, VersionConflict
+
+from . import rules
+from .forms import AvailabilityForm, BuildingForm
+from .models import AvailabilitySnapshot, Building, Clientele, UnitGroup
+from .selectors import building_get
+
+
+def form_errors(form: Any) -> dict[str, list[str]]:
+    return {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+
+
+def _duplicate_site() -> ValidationFailed:
+    return ValidationFailed({"name": [_("Ce propriétaire a déjà un site de ce nom dans cette municipalité.")]})
+
+
+def building_create(*, actor: Any, data: dict[str, Any]) -> Building:
+    """Add a building (site) to the stock of its owner."""
+    form = BuildingForm(data)
+    if not form.is_valid():
+        raise ValidationFailed(form_errors(form))
+    org, municipality = form.cleaned_data["organization"], form.cleaned_data["municipality"]
+    if not rules.can_manage_stock_of(actor, org.pk, municipality):
+        raise PermissionRefused(_("Vous ne pouvez pas ajouter un immeuble pour ce propriétaire."))
+    building = form.save(commit=False)
+    try:
+        with transaction.atomic():
+            building.save()
+            audit_record(actor=actor, action="building.create", instance=building, after=snapshot(building))
+    except IntegrityError:
+        raise _duplicate_site() from None
+    return building
+
+
+def building_update(*, actor: Any, building_id: Any, version: Any, data: dict[str, Any]) -> Building:
+    """Change a building's record. Refused with VersionConflict if somebody saved it since ``version``."""
+    building = building_get(building_id)
+    if not rules.can_change_building(actor, building):
+        raise PermissionRefused(_("Vous ne pouvez pas modifier cet immeuble."))
+    try:
+        expected = int(version)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"version": [_("La version est requise pour enregistrer une modification.")]}) from None
+    merged = {**BuildingForm(instance=building).initial, **data}
+    form = BuildingForm(merged, instance=building_get(building.pk))
+    if not form.is_valid():
+        raise ValidationFailed(form_errors(form))
+    new_org, new_municipality = form.cleaned_data["organization"], form.cleaned_data["municipality"]
+    if (new_org.pk, new_municipality.pk) != (building.organization_id, building.municipality_id) and not (
+        rules.can_manage_stock_of(actor, new_org.pk, new_municipality)
+    ):
+        raise PermissionRefused(_("Vous ne pouvez pas confier cet immeuble à ce propriétaire ou à ce territoire."))
+    before = snapshot(building)
+    values = {f: form.cleaned_data[f] for f in BuildingForm.Meta.fields}
+    try:
+        with transaction.atomic():
+            changed = Building.objects.filter(pk=building.pk, version=expected).update(
+                **values, version=F("version") + 1, updated_at=timezone.now()
+            )
+            if not changed:
+                current = building_get(building.pk)
+                raise VersionConflict(snapshot(current) or {}, current.version)
+            building = building_get(building.pk)
+            audit_record(actor=actor, action="building.update", instance=building, before=before,
+                         after=snapshot(building))
+    except IntegrityError:
+        raise _duplicate_site() from None
+    return building
+
+
+def unit_group_set(*, actor: Any, building_id: Any, clientele: str, bedrooms: int, units: int,
+                   adapted_units: int = 0) -> UnitGroup:
+    """Set how many units of a clientele and bedroom count a building has."""
+    building = building_get(building_id)
+    if not rules.can_change_building(actor, building):
+        raise PermissionRefused(_("Vous ne pouvez pas modifier cet immeuble."))
+    errors: dict[str, list[str]] = {}
+    if clientele not in Clientele.values:
+        errors["clientele"] = [_("Clientèle inconnue : choisissez aînés, familles ou personnes seules.")]
+    if not isinstance(bedrooms, int) or not 0 <= bedrooms <= 10:
+        errors["bedrooms"] = [_("Le nombre de chambres doit être entre 0 et 10.")]
+    if not isinstance(units, int) or not 1 <= units <= 5000:
+        errors["units"] = [_("Le nombre de logements doit être entre 1 et 5000.")]
+    if not isinstance(adapted_units, int) or adapted_units < 0 or (isinstance(units, int) and adapted_units > units):
+        errors["adapted_units"] = [_("Les logements adaptés ne peuvent dépasser le nombre de logements.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        group = UnitGroup.objects.filter(building=building, clientele=clientele, bedrooms=bedrooms).first()
+        before = snapshot(group)
+        if group is None:
+            group = UnitGroup(building=building, clientele=clientele, bedrooms=bedrooms)
+        group.units, group.adapted_units = units, adapted_units
+        group.save()
+        audit_record(actor=actor, action="unit_group.set", instance=group, before=before, after=snapshot(group))
+    return group
+
+
+def availability_report(*, actor: Any, building_id: Any, data: dict[str, Any]) -> AvailabilitySnapshot:
+    """Report a building's vacant units and waiting list for a clientele on a date.
+
+    A second report for the same building, clientele and date replaces the first; the audit log keeps both.
+    """
+    building = building_get(building_id)
+    if not rules.can_report_availability(actor, building):
+        raise PermissionRefused(_("Vous ne pouvez pas signaler les disponibilités de cet immeuble."))
+    form = AvailabilityForm(data)
+    if not form.is_valid():
+        raise ValidationFailed(form_errors(form))
+    cleaned = form.cleaned_data
+    if cleaned["as_of"] > timezone.localdate():
+        raise ValidationFailed({"as_of": [_("La date ne peut pas être dans le futur.")]})
+    offered = sum(g.units for g in building.unit_groups.filter(clientele=cleaned["clientele"]))
+    if not offered:
+        raise ValidationFailed({"clientele": [_("Cet immeuble n'a aucun logement pour cette clientèle.")]})
+    if cleaned["vacant_units"] > offered:
+        raise ValidationFailed({"vacant_units": [
+            _("Il y a %(n)s logements pour cette clientèle : pas plus de vacants.") % {"n": offered}
+        ]})
+    with transaction.atomic():
+        snap = AvailabilitySnapshot.objects.filter(
+            building=building, clientele=cleaned["clientele"], as_of=cleaned["as_of"]
+        ).first()
+        before = snapshot(snap)
+        if snap is None:
+            snap = AvailabilitySnapshot(building=building, clientele=cleaned["clientele"], as_of=cleaned["as_of"])
+        snap.vacant_units, snap.waiting_list = cleaned["vacant_units"], cleaned["waiting_list"]
+        snap.reported_by = actor
+        snap.reported_by_label = actor.get_full_name() or actor.get_username()
+        snap.save()
+        audit_record(actor=actor, action="availability.report", instance=snap, before=before, after=snapshot(snap))
+    return snap

@@ -1,0 +1,20 @@
+"""Who may do what to organizations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toitcommun.access import rules as r
+from toitcommun.access.models import Role
+
+
+def can_create_organization(user: Any, municipality: Any) -> bool:
+    return r.is_administrator(user) or (municipality is not None and r.coordinates_territory(user, municipality))
+
+
+def can_change_organization(user: Any, organization: Any) -> bool:
+    return (
+        r.is_administrator(user)
+        or r.coordinates_territory(user, organization.municipality)
+        or r.is_staff_of(user, organization.pk, roles=(Role.ORGANIZATION_STAFF,))
+    )

@@ -1,0 +1,85 @@
+"""Acts on organizations: create, update (with a version check)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from toitcommun.access.services import audit_record, snapshot
+from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
+
+from . import rules
+from .forms import OrganizationForm
+from .models import Organization
+
+
+def _errors(form: Any) -> dict[str, list[str]]:
+    return {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+
+
+def organization_get(pk: Any) -> Organization:
+    try:
+        return Organization.objects.select_related("municipality__mrc__region").get(pk=int(pk))
+    except (Organization.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("Organisation introuvable.")) from None
+
+
+def _name_taken(name: str, exclude_pk: int | None = None) -> bool:
+    qs = Organization.objects.filter(name_key=Organization.key_for(name))
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+def organization_create(*, actor: Any, data: dict[str, Any]) -> Organization:
+    """Register an organization acting in the territory."""
+    form = OrganizationForm(data)
+    if not form.is_valid():
+        raise ValidationFailed(_errors(form))
+    if not rules.can_create_organization(actor, form.cleaned_data.get("municipality")):
+        raise PermissionRefused(_("Vous ne pouvez pas créer une organisation dans ce territoire."))
+    if _name_taken(form.cleaned_data["name"]):
+        raise ValidationFailed({"name": [_("Une organisation porte déjà ce nom.")]})
+    org = form.save(commit=False)
+    org.name_key = Organization.key_for(org.name)
+    try:
+        with transaction.atomic():
+            org.save()
+            audit_record(actor=actor, action="organization.create", instance=org, after=snapshot(org))
+    except IntegrityError:
+        raise ValidationFailed({"name": [_("Une organisation porte déjà ce nom.")]}) from None
+    return org
+
+
+def organization_update(*, actor: Any, organization_id: Any, version: Any, data: dict[str, Any]) -> Organization:
+    """Change an organization's record. Refused if somebody saved it since ``version`` was read."""
+    org = organization_get(organization_id)
+    if not rules.can_change_organization(actor, org):
+        raise PermissionRefused(_("Vous ne pouvez pas modifier cette organisation."))
+    try:
+        expected = int(version)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"version": [_("La version est requise pour enregistrer une modification.")]}) from None
+    merged = {**OrganizationForm(instance=org).initial, **data}
+    form = OrganizationForm(merged, instance=Organization.objects.get(pk=org.pk))
+    if not form.is_valid():
+        raise ValidationFailed(_errors(form))
+    if _name_taken(form.cleaned_data["name"], exclude_pk=org.pk):
+        raise ValidationFailed({"name": [_("Une organisation porte déjà ce nom.")]})
+    before = snapshot(org)
+    values = {f: form.cleaned_data[f] for f in OrganizationForm.Meta.fields}
+    with transaction.atomic():
+        changed = Organization.objects.filter(pk=org.pk, version=expected).update(
+            **values, name_key=Organization.key_for(values["name"]),
+            version=F("version") + 1, updated_at=timezone.now(),
+        )
+        if not changed:
+            current = organization_get(org.pk)
+            raise VersionConflict(snapshot(current) or {}, current.version)
+        org = organization_get(org.pk)
+        audit_record(actor=actor, action="organization.update", instance=org, before=before, after=snapshot(org))
+    return org

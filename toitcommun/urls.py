@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+from .views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("comptes/", include("toitcommun.access.urls")),
+    path("territoires/", include("toitcommun.territory.urls")),
+    path("organisations/", include("toitcommun.organizations.urls")),
+    path("logement/", include("toitcommun.housing.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
