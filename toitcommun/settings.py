@@ -85,12 +85,14 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "toitcommun" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["toitcommun.templatetags"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "toitcommun.access.context_processors.roles",
+                "toitcommun.context_processors.maps",
             ],
         },
     }

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from toitcommun.errors import NotFound
@@ -140,3 +140,55 @@ def availability_rows(territory: TerritoryRef, on: datetime.date, clientele: str
 
 def snapshots_of(building: Building) -> QuerySet[AvailabilitySnapshot]:
     return building.snapshots.select_related("reported_by").order_by("-as_of", "clientele")
+
+
+_CHILD_PATH = {
+    "province": "building__municipality__mrc__region",
+    "region": "building__municipality__mrc",
+    "mrc": "building__municipality",
+}
+
+
+def summary_by_child(territory: TerritoryRef, on: datetime.date) -> list[dict[str, Any]]:
+    """Units and vacancies of each subdivision of the territory, in two grouped queries."""
+    path = _CHILD_PATH.get(territory.level)
+    if path is None:
+        return []
+    units = {
+        r["code"]: r
+        for r in UnitGroup.objects.filter(territory.municipality_filter("building__municipality"))
+        .values(code=F(f"{path}__code"), name=F(f"{path}__name"))
+        .annotate(units=Sum("units"), sites=Count("building_id", distinct=True))
+        .order_by()
+    }
+    vacancies = {
+        r["code"]: r
+        for r in latest_snapshots(territory, on)
+        .values(code=F(f"{path}__code"))
+        .annotate(vacant=Sum("vacant_units"), waiting=Sum("waiting_list"))
+        .order_by()
+    }
+    rows = []
+    for code, r in units.items():
+        v = vacancies.get(code, {})
+        rows.append({"code": code, "name": r["name"], "units": r["units"], "sites": r["sites"],
+                     "vacant": v.get("vacant") or 0, "waiting": v.get("waiting") or 0})
+    return sorted(rows, key=lambda r: r["name"])
+
+
+def crosstab(territory: TerritoryRef, on: datetime.date) -> dict[str, dict[str, dict[str, int]]]:
+    """Units and vacant units by clientele (rows) and tenure (columns)."""
+    table: dict[str, dict[str, dict[str, int]]] = {
+        c: {t: {"units": 0, "vacant": 0} for t in Tenure.values} for c in Clientele.values
+    }
+    for r in (
+        UnitGroup.objects.filter(territory.municipality_filter("building__municipality"))
+        .values("clientele", tenure=F("building__tenure")).annotate(n=Sum("units")).order_by()
+    ):
+        table[r["clientele"]][r["tenure"]]["units"] = r["n"] or 0
+    for r in (
+        latest_snapshots(territory, on)
+        .values("clientele", tenure=F("building__tenure")).annotate(n=Sum("vacant_units")).order_by()
+    ):
+        table[r["clientele"]][r["tenure"]]["vacant"] = r["n"] or 0
+    return table

@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "organizations"
+urlpatterns = [
+    path("", views.organization_list, name="list"),
+    path("nouvelle/", views.organization_create_page, name="create"),
+    path("<int:pk>/", views.organization_detail, name="detail"),
+    path("<int:pk>/modifier/", views.organization_edit, name="edit"),
+]

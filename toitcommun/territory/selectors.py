@@ -23,6 +23,10 @@ class TerritoryRef:
     parent_code: str | None
     former_names: tuple[str, ...] = ()
 
+    @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label)
+
     def municipality_filter(self, prefix: str = "municipality") -> Q:
         """A Q narrowing a queryset whose ``prefix`` points at a Municipality to this territory."""
         if self.level == Level.PROVINCE:

@@ -1,0 +1,114 @@
+"""Fixtures shared by the whole suite: the territory, people in each role, the demo world."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import PASSWORD, OrganizationFactory, RoleFactory, UserFactory, municipality
+from toitcommun.access.models import Role
+from toitcommun.territory.services import territory_load_mamh
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the province's territory loaded (1,281 municipalities)."""
+    with django_db_blocker.unblock():
+        territory_load_mamh()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def thetford():
+    return municipality("31084")
+
+
+@pytest.fixture
+def levis():
+    return municipality("25213")
+
+
+@pytest.fixture
+def housing_office(db, thetford):
+    return OrganizationFactory(name="Office municipal d'habitation de Thetford Mines (test)", municipality=thetford)
+
+
+@pytest.fixture
+def other_office(db, levis):
+    return OrganizationFactory(name="Office municipal d'habitation de Lévis (test)", municipality=levis)
+
+
+@pytest.fixture
+def admin_user(db):
+    user = UserFactory(username="admin-test", is_superuser=True, is_staff=True)
+    RoleFactory(user=user, role=Role.ADMINISTRATOR)
+    return user
+
+
+@pytest.fixture
+def coordinator(db):
+    """Regional coordinator of Chaudière-Appalaches (12)."""
+    return RoleFactory(user=UserFactory(username="coord-12"), role=Role.REGIONAL_COORDINATOR, territory_code="12").user
+
+
+@pytest.fixture
+def coordinator_elsewhere(db):
+    """Regional coordinator of Estrie (05)."""
+    return RoleFactory(user=UserFactory(username="coord-05"), role=Role.REGIONAL_COORDINATOR, territory_code="05").user
+
+
+@pytest.fixture
+def office_staff(db, housing_office):
+    return RoleFactory(user=UserFactory(username="staff-tm"), role=Role.ORGANIZATION_STAFF,
+                       organization=housing_office).user
+
+
+@pytest.fixture
+def other_staff(db, other_office):
+    return RoleFactory(user=UserFactory(username="staff-levis"), role=Role.ORGANIZATION_STAFF,
+                       organization=other_office).user
+
+
+@pytest.fixture
+def office_worker(db, housing_office):
+    return RoleFactory(user=UserFactory(username="worker-tm"), role=Role.WORKER, organization=housing_office).user
+
+
+@pytest.fixture
+def researcher(db):
+    return RoleFactory(user=UserFactory(username="researcher"), role=Role.RESEARCHER).user
+
+
+@pytest.fixture
+def nobody(db):
+    """An account with no role at all."""
+    return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def demo(db):
+    """The Chaudière-Appalaches demo scenario, loaded as `make run` loads it."""
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that flush the database (browser tests on a live server) run last.
+
+    A transactional test empties every table when it ends, the territory
+    included; running those tests after all others keeps the others' world intact.
+    """
+    def flushes(item) -> bool:
+        names = getattr(item, "fixturenames", ())
+        return "live_server" in names or "transactional_db" in names or item.get_closest_marker("browser") is not None
+
+    items.sort(key=flushes)
+
+
+@pytest.fixture
+def territory_loaded(transactional_db):
+    """For transactional tests: the territory, reloaded when an earlier test flushed it."""
+    territory_load_mamh()

@@ -1,0 +1,224 @@
+"""Pages of the housing stock: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from toitcommun.errors import PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.territory.selectors import territory_ancestors, territory_children, territory_get
+from toitcommun.views_common import attach_errors, changed_fields, or_404, refuse
+
+from . import rules
+from .exports import table_response
+from .forms import AvailabilityForm, BuildingForm, ImportUploadForm, SummaryQueryForm
+from .imports import ImportRejected, housing_import
+from .models import Clientele, Tenure
+from .selectors import (
+    availability_rows,
+    building_get,
+    buildings_in,
+    crosstab,
+    housing_summary,
+    snapshots_of,
+    summary_by_child,
+)
+
+MAX_ROWS_SHOWN = 500
+
+
+def _query(request: HttpRequest) -> tuple[SummaryQueryForm, datetime.date, str]:
+    form = SummaryQueryForm(request.GET or None)
+    on, clientele = timezone.localdate(), ""
+    if form.is_valid():
+        on = form.cleaned_data["date"] or on
+        clientele = form.cleaned_data["clientele"] or ""
+    return form, on, clientele
+
+
+def _map_points(buildings) -> list[dict]:
+    return [
+        {"name": b.name, "lat": float(b.latitude), "lng": float(b.longitude), "url": b.get_absolute_url(),
+         "municipality": b.municipality.name, "tenure": b.get_tenure_display()}
+        for b in buildings if b.latitude is not None and b.longitude is not None
+    ]
+
+
+def available(request: HttpRequest, code: str) -> HttpResponse:
+    territory = or_404(territory_get, code)
+    form, on, clientele = _query(request)
+    rows = availability_rows(territory, on, clientele)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        headers = [_("Municipalité"), _("Site"), _("Adresse"), _("Propriétaire"), _("Tenure"), _("Clientèle"),
+                   _("Logements"), _("Logements adaptés"), _("Vacants"), _("Liste d'attente"), _("En date du"),
+                   _("Signalé par")]
+        data = [[r.building.municipality.name, r.building.name, r.building.address, r.building.organization.name,
+                 r.building.get_tenure_display(), r.clientele_label, r.units, r.adapted_units, r.vacant_units,
+                 r.waiting_list, r.as_of.isoformat() if r.as_of else "", r.reported_by] for r in rows]
+        return table_response(
+            filename=f"logements-disponibles-{territory.code}-{on.isoformat()}", fmt=fmt, headers=headers,
+            rows=data, title=_("Disponibles"),
+            notes=[f"{territory.name} ({territory.code})", _("En date du %(date)s") % {"date": on.isoformat()}],
+        )
+    summary = housing_summary(territory, on)
+    buildings = {r.building.pk: r.building for r in rows}.values()
+    context = {
+        "territory": territory, "ancestors": territory_ancestors(territory), "form": form, "on": on,
+        "clientele": clientele, "summary": summary, "rows": rows[:MAX_ROWS_SHOWN], "rows_total": len(rows),
+        "truncated": len(rows) > MAX_ROWS_SHOWN, "children": summary_by_child(territory, on),
+        "crosstab": crosstab(territory, on), "clienteles": Clientele.choices, "tenures": Tenure.choices,
+        "map_points": _map_points(buildings),
+        "chart": {
+            "labels": [str(label) for _value, label in Clientele.choices],
+            "vacant": [summary.vacant_by_clientele[c] for c in Clientele.values],
+            "waiting": [summary.waiting_by_clientele[c] for c in Clientele.values],
+            "vacantLabel": _("Logements vacants"), "waitingLabel": _("Liste d'attente"),
+        },
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "housing/available.html", context)
+
+
+def stock(request: HttpRequest, code: str) -> HttpResponse:
+    territory = or_404(territory_get, code)
+    buildings = buildings_in(territory)
+    tenure = request.GET.get("tenure", "")
+    if tenure in Tenure.values:
+        buildings = buildings.filter(tenure=tenure)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        headers = [_("Municipalité"), _("Site"), _("Adresse"), _("Propriétaire"), _("Tenure"), _("Forme"),
+                   _("Salle communautaire"), _("Logements"), _("Logements adaptés"), _("Latitude"), _("Longitude")]
+        data = [[b.municipality.name, b.name, b.address, b.organization.name, b.get_tenure_display(),
+                 b.get_form_display(), _("oui") if b.has_common_room else _("non"), b.units_total or 0,
+                 b.adapted_total or 0, b.latitude, b.longitude] for b in buildings]
+        return table_response(filename=f"parc-{territory.code}", fmt=fmt, headers=headers, rows=data,
+                              title=_("Parc"), notes=[f"{territory.name} ({territory.code})"])
+    shown = list(buildings[:MAX_ROWS_SHOWN])
+    summary = housing_summary(territory, timezone.localdate())
+    return render(request, "housing/stock.html", {
+        "territory": territory, "ancestors": territory_ancestors(territory), "buildings": shown,
+        "truncated": buildings.count() > MAX_ROWS_SHOWN if len(shown) == MAX_ROWS_SHOWN else False,
+        "summary": summary, "children": territory_children(territory), "tenure": tenure, "tenures": Tenure.choices,
+        "map_points": _map_points(shown), "query": request.GET.urlencode(),
+        "can_add": request.user.is_authenticated,
+    })
+
+
+def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    building = or_404(building_get, pk)
+    groups = list(building.unit_groups.order_by("clientele", "bedrooms"))
+    return render(request, "housing/building.html", {
+        "building": building,
+        "groups": groups,
+        "units_total": sum(g.units for g in groups),
+        "adapted_total": sum(g.adapted_units for g in groups),
+        "snapshots": snapshots_of(building)[:60],
+        "can_edit": rules.can_change_building(request.user, building),
+        "can_report": rules.can_report_availability(request.user, building),
+        "map_points": _map_points([building]),
+    })
+
+
+@login_required
+def building_create_page(request: HttpRequest) -> HttpResponse:
+    from .services import building_create
+
+    form = BuildingForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            building = building_create(actor=request.user, data=request.POST)
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        except PermissionRefused as refusal:
+            form.is_valid()
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Immeuble ajouté."))
+            return redirect("housing:building", pk=building.pk)
+    return render(request, "housing/building_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from .services import building_update
+
+    building = or_404(building_get, pk)
+    if not rules.can_change_building(request.user, building):
+        raise refuse(PermissionRefused(_("Vous ne pouvez pas modifier cet immeuble.")))
+    form, version, conflict = BuildingForm(instance=building), building.version, None
+    if request.method == "POST":
+        form = BuildingForm(request.POST, instance=building)
+        version = request.POST.get("version", "")
+        try:
+            building_update(actor=request.user, building_id=pk, version=version, data=request.POST)
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        except PermissionRefused as refusal:
+            raise refuse(refusal) from refusal
+        except VersionConflict as stale:
+            conflict, version = changed_fields(form, stale.current), stale.current_version
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect("housing:building", pk=pk)
+    return render(request, "housing/building_form.html",
+                  {"form": form, "building": building, "version": version, "conflict": conflict})
+
+
+@login_required
+def availability_report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    from .services import availability_report
+
+    building = or_404(building_get, pk)
+    if not rules.can_report_availability(request.user, building):
+        raise refuse(PermissionRefused(_("Vous ne pouvez pas signaler les disponibilités de cet immeuble.")))
+    offered = sorted({g.clientele for g in building.unit_groups.all()})
+    form = AvailabilityForm(request.POST or None, initial={"as_of": timezone.localdate()})
+    form.fields["clientele"].choices = [(c, label) for c, label in Clientele.choices if c in offered]
+    if request.method == "POST":
+        try:
+            availability_report(actor=request.user, building_id=pk, data=request.POST)
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        else:
+            messages.success(request, _("Disponibilités enregistrées."))
+            return redirect("housing:building", pk=pk)
+    return render(request, "housing/availability_form.html", {"form": form, "building": building})
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    if not rules.can_import_housing(request.user):
+        raise PermissionDenied(_("Vous ne pouvez pas importer de logements."))
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    errors, summary, file_name = None, None, ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        file_name = upload.name
+        if upload.size > 10 * 1024 * 1024:
+            form.add_error("file", _("Le fichier dépasse 10 Mo."))
+        else:
+            try:
+                summary = housing_import(actor=request.user, file_name=upload.name, content=upload.read())
+            except ImportRejected as rejected:
+                errors = rejected.errors
+            except PermissionRefused as refusal:
+                form.add_error(None, str(refusal))
+    template = "housing/import.html#outcome" if request.htmx else "housing/import.html"
+    return render(request, template, {"form": form, "errors": errors, "summary": summary, "file_name": file_name})
+
+
+def import_template(request: HttpRequest) -> HttpResponse:
+    headers = ["organization", "municipality_code", "site", "address", "tenure", "form", "clientele", "units",
+               "adapted_units", "bedrooms", "vacant_units", "waiting_list", "as_of"]
+    example = [["Office d'habitation Exemple", "31084", "Les Érables", "123, rue Exemple", "hlm", "multi_unit",
+                "seniors", "12", "1", "1", "0", "4", timezone.localdate().isoformat()]]
+    return table_response(filename="modele-import-logements", fmt="csv", headers=headers, rows=example)

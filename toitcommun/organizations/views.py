@@ -1,0 +1,91 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.territory.selectors import territory_get
+from toitcommun.views_common import attach_errors, changed_fields, or_404, refuse
+
+from . import rules
+from .forms import OrganizationForm
+from .models import OrganizationKind
+from .selectors import organizations_list
+from .services import organization_create, organization_get, organization_update
+
+
+def organization_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in OrganizationKind.values else ""
+    q = request.GET.get("q", "").strip()[:100]
+    territory = None
+    territory_code = request.GET.get("territory", "").strip()
+    error = ""
+    if territory_code:
+        try:
+            territory = territory_get(territory_code)
+        except NotFound as missing:
+            error = str(missing)
+    organizations = organizations_list(territory=territory, kind=kind, q=q)
+    page = Paginator(organizations, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "kinds": OrganizationKind.choices, "kind": kind, "q": q,
+               "territory_code": territory_code, "territory": territory, "error": error, "query": query.urlencode()}
+    template = "organizations/list.html#results" if request.htmx else "organizations/list.html"
+    return render(request, template, context)
+
+
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = or_404(organization_get, pk)
+    return render(request, "organizations/detail.html", {
+        "org": org,
+        "memberships": org.memberships.filter(end_date__isnull=True),
+        "buildings": org.buildings.select_related("municipality").order_by("municipality__name", "name"),
+        "can_edit": rules.can_change_organization(request.user, org),
+    })
+
+
+@login_required
+def organization_create_page(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            org = organization_create(actor=request.user, data=request.POST)
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        except PermissionRefused as refusal:
+            form.is_valid()
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Organisation créée."))
+            return redirect("organizations:detail", pk=org.pk)
+    return render(request, "organizations/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = or_404(organization_get, pk)
+    if not rules.can_change_organization(request.user, org):
+        raise refuse(PermissionRefused(_("Vous ne pouvez pas modifier cette organisation.")))
+    version = org.version
+    form = OrganizationForm(instance=org)
+    conflict = None
+    if request.method == "POST":
+        form = OrganizationForm(request.POST, instance=org)
+        version = request.POST.get("version", "")
+        try:
+            organization_update(actor=request.user, organization_id=pk, version=version, data=request.POST)
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        except PermissionRefused as refusal:
+            raise refuse(refusal) from refusal
+        except VersionConflict as stale:
+            conflict = changed_fields(form, stale.current)
+            version = stale.current_version
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect("organizations:detail", pk=pk)
+    return render(request, "organizations/form.html", {"form": form, "org": org, "version": version, "conflict": conflict})

@@ -1,0 +1,45 @@
+// The site map. When Leaflet or the tiles cannot load, the map hides itself and
+// the table (always on the page) stays the way to read the sites.
+(function () {
+  function degrade(container, note) {
+    container.classList.add("map-unavailable");
+    container.dataset.state = "unavailable";
+    if (note) note.hidden = false;
+  }
+  function init() {
+    const container = document.getElementById("site-map");
+    const note = document.getElementById("site-map-note");
+    const source = document.getElementById("site-map-points");
+    if (!container || !source) return;
+    if (typeof L === "undefined") { degrade(container, note); return; }
+    const points = JSON.parse(source.textContent);
+    const map = L.map(container, { scrollWheelZoom: false });
+    let loaded = 0, failed = 0;
+    const tiles = L.tileLayer(container.dataset.tileUrl, { attribution: container.dataset.tileAttribution, maxZoom: 18 });
+    tiles.on("tileload", () => { loaded += 1; container.dataset.state = "ready"; });
+    tiles.on("tileerror", () => {
+      failed += 1;
+      if (loaded === 0 && failed >= 1) degrade(container, note);
+    });
+    tiles.addTo(map);
+    const markers = points.map((p) => {
+      const marker = L.circleMarker([p.lat, p.lng], { radius: 7, weight: 2 });
+      const link = document.createElement("a");
+      link.href = p.url; link.textContent = p.name;
+      const box = document.createElement("div");
+      box.appendChild(link);
+      box.appendChild(document.createElement("br"));
+      box.appendChild(document.createTextNode(p.municipality + " · " + p.tenure));
+      marker.bindPopup(box);
+      return marker;
+    });
+    const group = L.featureGroup(markers).addTo(map);
+    if (points.length === 1) map.setView([points[0].lat, points[0].lng], 15);
+    else map.fitBounds(group.getBounds().pad(0.15));
+    // No answer from the tile server at all (offline network): degrade after a wait.
+    setTimeout(() => { if (loaded === 0) degrade(container, note); }, 6000);
+    container.dataset.markers = String(points.length);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

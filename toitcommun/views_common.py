@@ -1,0 +1,52 @@
+"""Helpers shared by the pages: turning service refusals into what a person sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .errors import NotFound, PermissionRefused, ValidationFailed
+
+
+def attach_errors(form: forms.BaseForm, refusal: ValidationFailed) -> None:
+    """Show a service's validation errors on the form the person filled, keeping what they typed."""
+    for field, messages in refusal.errors.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+def or_404(func: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return func(*args, **kwargs)
+    except NotFound as missing:
+        raise Http404(str(missing)) from missing
+
+
+def refuse(refusal: PermissionRefused) -> PermissionDenied:
+    return PermissionDenied(str(refusal))
+
+
+def changed_fields(form: forms.BaseForm, current: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the other person saved, next to what this person typed: for a version conflict."""
+    rows = []
+    for name, field in form.fields.items():
+        if name not in current:
+            continue
+        typed = form.data.get(name, "")
+        stored = current[name]
+        if isinstance(field, forms.BooleanField):
+            typed_value, stored_value = bool(typed), bool(stored)
+        else:
+            typed_value, stored_value = str(typed or "").strip(), "" if stored is None else str(stored)
+        if isinstance(field, forms.ModelChoiceField) and stored is not None:
+            obj = field.queryset.filter(pk=stored).first()
+            stored_display = str(obj) if obj else stored_value
+        else:
+            stored_display = stored_value
+        if typed_value != stored_value:
+            rows.append({"label": field.label, "typed": typed, "stored": stored_display})
+    return rows
