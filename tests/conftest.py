@@ -23,12 +23,12 @@ def password() -> str:
 
 
 @pytest.fixture
-def thetford():
+def thetford(db):
     return municipality("31084")
 
 
 @pytest.fixture
-def levis():
+def levis(db):
     return municipality("25213")
 
 

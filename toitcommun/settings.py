@@ -177,6 +177,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Map tiles: the site map degrades to the table when these cannot load.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,9 +99,15 @@ def audit_record_many(*, actor: Any, events: list[dict[str, Any]]) -> None:
     )
 
 
-def api_token_issue(*, username: str, password: str) -> str:
-    """Exchange a username and password for a new API token; the raw token is shown once."""
-    user = authenticate(request=None, username=username, password=password)
+def api_token_issue(*, username: str, password: str, request: HttpRequest | None = None) -> str:
+    """Exchange a username and password for a new API token; the raw token is shown once.
+
+    Pass the HTTP request: repeated failures then lock the account as the login page does.
+    """
+    if request is None:
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+    user = authenticate(request=request, username=username, password=password)
     if user is None or not user.is_active:
         raise PermissionRefused(_("Nom d'utilisateur ou mot de passe invalide."))
     raw = ApiToken.new_raw()

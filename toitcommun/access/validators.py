@@ -25,13 +25,15 @@ class BreachedStylePasswordValidator:
     """
 
     def validate(self, password: str, user: Any = None) -> None:
-        core = re.sub(r"[^a-z]", "", password.lower().translate(_LEET))
-        stripped = re.sub(r"[\d\W_]+$", "", password.lower().translate(_LEET))
+        lowered = password.lower()
+        # The word once the digits and symbols stuck around it are taken off, then un-leeted.
+        base = re.sub(r"^[\d\W_]+|[\d\W_]+$", "", lowered).translate(_LEET)
+        letters = re.sub(r"[^a-z]", "", lowered.translate(_LEET))
         for stem in _BREACHED_STEMS:
             if stem.isdigit():
-                if re.fullmatch(rf"[a-z]*{stem}[\W\d_]*", password.lower()):
+                if stem in lowered and len(re.sub(r"[\d\W_]", "", lowered)) <= 4:
                     raise self._error()
-            elif core == stem or stripped == stem or core.startswith(stem) and len(core) <= len(stem) + 2:
+            elif base == stem or letters == stem:
                 raise self._error()
         if len(set(password)) <= 3:
             raise self._error()

@@ -53,6 +53,8 @@ def building_update(*, actor: Any, building_id: Any, version: Any, data: dict[st
         expected = int(version)
     except (TypeError, ValueError):
         raise ValidationFailed({"version": [_("La version est requise pour enregistrer une modification.")]}) from None
+    # A QueryDict unpacks to lists: take its plain values.
+    data = data.dict() if hasattr(data, "dict") else dict(data)
     merged = {**BuildingForm(instance=building).initial, **data}
     form = BuildingForm(merged, instance=building_get(building.pk))
     if not form.is_valid():

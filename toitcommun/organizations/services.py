@@ -64,6 +64,8 @@ def organization_update(*, actor: Any, organization_id: Any, version: Any, data:
         expected = int(version)
     except (TypeError, ValueError):
         raise ValidationFailed({"version": [_("La version est requise pour enregistrer une modification.")]}) from None
+    # A QueryDict unpacks to lists: take its plain values.
+    data = data.dict() if hasattr(data, "dict") else dict(data)
     merged = {**OrganizationForm(instance=org).initial, **data}
     form = OrganizationForm(merged, instance=Organization.objects.get(pk=org.pk))
     if not form.is_valid():
