@@ -70,7 +70,8 @@ class Building(models.Model):
         verbose_name_plural = _("immeubles")
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "municipality", "name"], name="building_unique_site_per_owner"
+                fields=["organization", "municipality", "name"], name="building_unique_site_per_owner",
+                violation_error_message=_("Ce propriétaire a déjà un site de ce nom dans cette municipalité."),
             ),
         ]
 

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='building',
-            constraint=models.UniqueConstraint(fields=('organization', 'municipality', 'name'), name='building_unique_site_per_owner'),
+            constraint=models.UniqueConstraint(fields=('organization', 'municipality', 'name'), name='building_unique_site_per_owner', violation_error_message='Ce propriétaire a déjà un site de ce nom dans cette municipalité.'),
         ),
         migrations.AddConstraint(
             model_name='availabilitysnapshot',
