@@ -149,3 +149,16 @@ def role_assign(
         audit_record(actor=actor, action="role.assign", instance=assignment, after=snapshot(assignment))
     rules.forget_assignments(user)
     return assignment
+
+
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    """Take a role back. Only administrators may."""
+    if not rules.is_administrator(actor):
+        raise PermissionRefused(_("Seule l'administration peut retirer des rôles."))
+    with transaction.atomic():
+        before = snapshot(assignment)
+        pk = assignment.pk
+        assignment.delete()
+        audit_record(actor=actor, action="role.revoke", object_type="access.roleassignment", object_id=str(pk),
+                     object_label=str(assignment), before=before)
+    rules.forget_assignments(assignment.user)
