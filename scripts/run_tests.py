@@ -25,7 +25,7 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", f"postgres://postgres@{PG_HOST}:{PG
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
     print("+", " ".join(cmd), flush=True)
-    result = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, check=False)
+    result = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, check=False)  # noqa: S603 - our own fixed commands
     if result.returncode != 0:
         sys.exit(result.returncode)
 

@@ -31,7 +31,7 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 PRODUCTION = env_bool("PRODUCTION", False)
 
-_DEV_SECRET = "dev-only-secret-key-not-for-production-3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e"
+_DEV_SECRET = "dev-only-secret-key-not-for-production-3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e"  # noqa: S105 - used only when PRODUCTION is off
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:

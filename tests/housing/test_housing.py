@@ -6,8 +6,18 @@ from tests.factories import BuildingFactory, SnapshotFactory, UnitGroupFactory, 
 from toitcommun.access.models import AuditEvent
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
 from toitcommun.housing.models import AvailabilitySnapshot, Building, UnitGroup
-from toitcommun.housing.selectors import availability_rows, building_get, housing_summary, latest_snapshots
-from toitcommun.housing.services import availability_report, building_create, building_update, unit_group_set
+from toitcommun.housing.selectors import (
+    availability_rows,
+    building_get,
+    housing_summary,
+    latest_snapshots,
+)
+from toitcommun.housing.services import (
+    availability_report,
+    building_create,
+    building_update,
+    unit_group_set,
+)
 from toitcommun.territory.selectors import territory_get
 
 D = datetime.date

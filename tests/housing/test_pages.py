@@ -28,7 +28,7 @@ def test_available_page_of_the_mrc_shows_demo_figures(client, demo, django_asser
 
 def test_available_page_query_count_does_not_grow_with_buildings(client, housing_office, thetford,
                                                                  django_assert_max_num_queries):
-    for i in range(30):
+    for _ in range(30):
         b = BuildingFactory(organization=housing_office, municipality=thetford)
         UnitGroupFactory(building=b)
         SnapshotFactory(building=b)

@@ -4,7 +4,11 @@ from tests.factories import OrganizationFactory
 from toitcommun.access.models import AuditEvent
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
 from toitcommun.organizations.models import Organization
-from toitcommun.organizations.services import organization_create, organization_get, organization_update
+from toitcommun.organizations.services import (
+    organization_create,
+    organization_get,
+    organization_update,
+)
 
 
 def new_org(thetford, **extra):

@@ -2,7 +2,12 @@ from django.core.management import call_command
 
 from toitcommun.access.models import AuditEvent
 from toitcommun.territory.models import Mrc, Municipality, Region
-from toitcommun.territory.selectors import PROVINCE, territory_ancestors, territory_get, territory_search
+from toitcommun.territory.selectors import (
+    PROVINCE,
+    territory_ancestors,
+    territory_get,
+    territory_search,
+)
 from toitcommun.territory.services import territory_load_mamh
 from toitcommun.territory.text import fold
 

@@ -106,6 +106,9 @@ class ApiToken(models.Model):
         verbose_name = _("jeton d'API")
         verbose_name_plural = _("jetons d'API")
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
     @staticmethod
     def digest_of(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.forms.models import model_to_dict
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 

@@ -3,7 +3,13 @@ from django.shortcuts import render
 
 from toitcommun.errors import NotFound
 
-from .selectors import PROVINCE, territory_ancestors, territory_children, territory_get, territory_search
+from .selectors import (
+    PROVINCE,
+    territory_ancestors,
+    territory_children,
+    territory_get,
+    territory_search,
+)
 
 
 def browse(request: HttpRequest) -> HttpResponse:
