@@ -1,6 +1,6 @@
 """The whole test run behind `make test`.
 
-1. Lint (ruff), migrations check, and the suite on SQLite, browser tests included.
+1. Lint (ruff), types (mypy), migrations check, and the suite on SQLite, browser tests included.
 2. The suite again on PostgreSQL (browser tests aside: they exercise pages, not the database).
 
 REQUIRE_POSTGRES=1 makes a missing PostgreSQL server an error; without it the
@@ -43,6 +43,7 @@ def main() -> None:
     base_env = {"DATABASE_URL": "", "PRODUCTION": "", "DEBUG": ""}
     os.environ.pop("DATABASE_URL", None)
     run([PY, "-m", "ruff", "check", "."])
+    run([PY, "-m", "mypy"])
     run([PY, "manage.py", "makemigrations", "--check", "--dry-run"], env=base_env)
     run([PY, "scripts/compile_messages.py", "--check"])
     run([PY, "-m", "pytest", *extra], env=base_env)

@@ -186,11 +186,11 @@ def load_demo() -> list[Account]:
             user.set_password(account.password)
             user.is_staff = user.is_superuser = account.role == Role.ADMINISTRATOR
             user.save()
-        org = orgs[account.organization] if account.organization else None
-        RoleAssignment.objects.get_or_create(user=user, role=account.role, organization=org,
+        member_of: Organization | None = orgs[account.organization] if account.organization else None
+        RoleAssignment.objects.get_or_create(user=user, role=account.role, organization=member_of,
                                              territory_code=account.territory)
-        if org is not None:
-            Membership.objects.get_or_create(organization=org, full_name=f"{account.first_name} {account.last_name}",
+        if member_of is not None:
+            Membership.objects.get_or_create(organization=member_of, full_name=f"{account.first_name} {account.last_name}",
                                              defaults={"user": user, "title": account.title, "is_contact": True})
     reporter = User.objects.get(username="omh.thetford")
     created_sites = 0

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from .errors import NotFound, PermissionRefused, ValidationFailed
 
@@ -17,6 +17,11 @@ def attach_errors(form: forms.BaseForm, refusal: ValidationFailed) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """True for a request htmx made: the view answers with the page's fragment only."""
+    return bool(getattr(request, "htmx", False))
 
 
 def or_404(func: Any, *args: Any, **kwargs: Any) -> Any:
@@ -38,11 +43,13 @@ def changed_fields(form: forms.BaseForm, current: dict[str, Any]) -> list[dict[s
             continue
         typed = form.data.get(name, "")
         stored = current[name]
+        typed_value: object
+        stored_value: object
         if isinstance(field, forms.BooleanField):
             typed_value, stored_value = bool(typed), bool(stored)
         else:
             typed_value, stored_value = str(typed or "").strip(), "" if stored is None else str(stored)
-        if isinstance(field, forms.ModelChoiceField) and stored is not None:
+        if isinstance(field, forms.ModelChoiceField) and stored is not None and field.queryset is not None:
             obj = field.queryset.filter(pk=stored).first()
             stored_display = str(obj) if obj else stored_value
         else:

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from toitcommun.errors import PermissionRefused
+from toitcommun.views_common import is_htmx
 
 from .forms import AuditFilterForm, LoginForm
 from .selectors import audit_events_visible_to, audit_object_types
@@ -29,5 +30,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "access/audit.html#results" if request.htmx else "access/audit.html"
+    template = "access/audit.html#results" if is_htmx(request) else "access/audit.html"
     return render(request, template, context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from toitcommun.errors import PermissionRefused, ValidationFailed, VersionConflict
 from toitcommun.territory.selectors import territory_ancestors, territory_children, territory_get
-from toitcommun.views_common import attach_errors, changed_fields, or_404, refuse
+from toitcommun.views_common import attach_errors, changed_fields, is_htmx, or_404, refuse
 
 from . import rules
 from .exports import table_response
@@ -98,8 +99,8 @@ def stock(request: HttpRequest, code: str) -> HttpResponse:
         headers = [_("Municipalité"), _("Site"), _("Adresse"), _("Propriétaire"), _("Tenure"), _("Forme"),
                    _("Salle communautaire"), _("Logements"), _("Logements adaptés"), _("Latitude"), _("Longitude")]
         data = [[b.municipality.name, b.name, b.address, b.organization.name, b.get_tenure_display(),
-                 b.get_form_display(), _("oui") if b.has_common_room else _("non"), b.units_total or 0,
-                 b.adapted_total or 0, b.latitude, b.longitude] for b in buildings]
+                 b.get_form_display(), _("oui") if b.has_common_room else _("non"), getattr(b, "units_total", 0) or 0,
+                 getattr(b, "adapted_total", 0) or 0, b.latitude, b.longitude] for b in buildings]
         return table_response(filename=f"parc-{territory.code}", fmt=fmt, headers=headers, rows=data,
                               title=_("Parc"), notes=[f"{territory.name} ({territory.code})"])
     shown = list(buildings[:MAX_ROWS_SHOWN])
@@ -182,7 +183,9 @@ def availability_report_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise refuse(PermissionRefused(_("Vous ne pouvez pas signaler les disponibilités de cet immeuble.")))
     offered = sorted({g.clientele for g in building.unit_groups.all()})
     form = AvailabilityForm(request.POST or None, initial={"as_of": timezone.localdate()})
-    form.fields["clientele"].choices = [(c, label) for c, label in Clientele.choices if c in offered]
+    clientele_field = form.fields["clientele"]
+    assert isinstance(clientele_field, forms.ChoiceField)
+    clientele_field.choices = [(c, label) for c, label in Clientele.choices if c in offered]
     if request.method == "POST":
         try:
             availability_report(actor=request.user, building_id=pk, data=request.POST)
@@ -212,7 +215,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 errors = rejected.errors
             except PermissionRefused as refusal:
                 form.add_error(None, str(refusal))
-    template = "housing/import.html#outcome" if request.htmx else "housing/import.html"
+    template = "housing/import.html#outcome" if is_htmx(request) else "housing/import.html"
     return render(request, template, {"form": form, "errors": errors, "summary": summary, "file_name": file_name})
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
 from toitcommun.territory.selectors import territory_get
-from toitcommun.views_common import attach_errors, changed_fields, or_404, refuse
+from toitcommun.views_common import attach_errors, changed_fields, is_htmx, or_404, refuse
 
 from . import rules
 from .forms import OrganizationForm
@@ -34,7 +34,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"page": page, "kinds": OrganizationKind.choices, "kind": kind, "q": q,
                "territory_code": territory_code, "territory": territory, "error": error, "query": query.urlencode()}
-    template = "organizations/list.html#results" if request.htmx else "organizations/list.html"
+    template = "organizations/list.html#results" if is_htmx(request) else "organizations/list.html"
     return render(request, template, context)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from toitcommun.errors import NotFound
@@ -97,10 +98,11 @@ def territory_search(*, level: str | None = None, parent: str | None = None, q: 
     results: list[TerritoryRef] = []
     levels = [level] if level else [Level.REGION, Level.MRC, Level.MUNICIPALITY]
     for lvl in levels:
+        qs: QuerySet[Any]
         if lvl == Level.REGION:
             qs = Region.objects.all()
-            if parent:
-                qs = qs.none() if parent.upper() != PROVINCE_CODE else qs
+            if parent and parent.upper() != PROVINCE_CODE:
+                qs = qs.none()
         elif lvl == Level.MRC:
             qs = Mrc.objects.select_related("region")
             if parent and parent.upper() != PROVINCE_CODE:

@@ -98,11 +98,13 @@ def _read_rows(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[st
 
 
 def _sync(
-    model: type[Territory], wanted: dict[str, dict[str, Any]], report: LoadReport, level: str,
+    model: Any, wanted: dict[str, dict[str, Any]], report: LoadReport, level: str,
     audit: list[dict[str, Any]],
 ) -> dict[str, Territory]:
     existing = {obj.code: obj for obj in model.objects.all()}
-    to_create, to_update, fields = [], [], set()
+    to_create: list[Territory] = []
+    to_update: list[Territory] = []
+    fields: set[str] = set()
     for code, values in wanted.items():
         values = {**values, "search_text": Territory.search_text_for(values["name"], values["former_names"])}
         obj = existing.get(code)

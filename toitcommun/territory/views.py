@@ -2,6 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from toitcommun.errors import NotFound
+from toitcommun.views_common import is_htmx
 
 from .selectors import (
     PROVINCE,
@@ -16,7 +17,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     results = territory_search(q=q, limit=50) if q else []
     context = {"q": q, "results": results, "regions": territory_children(PROVINCE)}
-    template = "territory/browse.html#results" if request.htmx else "territory/browse.html"
+    template = "territory/browse.html#results" if is_htmx(request) else "territory/browse.html"
     return render(request, template, context)
 
 
