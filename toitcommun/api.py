@@ -1,3 +1,247 @@
-from ninja import NinjaAPI
+"""The JSON API at /api/v1/: each app's router, and one way of answering every error.
 
-api = NinjaAPI(title="Toit commun", version="1", urls_namespace="api")
+Every refusal a service gives (toitcommun.errors) and every bad input ninja finds becomes
+a JSON answer with a ``detail``, in the request's language (French unless the request
+says ``Accept-Language: en``):
+
+- 401, 403, 404: ``{"detail": "<reason>"}``
+- 422: ``{"detail": [{"field": "<name or null>", "message": "<reason>"}, ...]}``
+- 409: ``{"detail": "<reason>", "current": {<the record as stored now>}, "version": <n>}``
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from toitcommun.access.api import router as access_router
+from toitcommun.errors import (
+    NotFound,
+    PermissionRefused,
+    ServiceError,
+    ValidationFailed,
+    VersionConflict,
+)
+from toitcommun.housing.api import router as housing_router
+from toitcommun.organizations.api import router as organizations_router
+from toitcommun.territory.api import router as territory_router
+
+logger = logging.getLogger(__name__)
+
+# The forms name a foreign key after the model field; the API names it after what is sent.
+API_FIELD_NAMES = {"municipality": "municipality_code", "organization": "organization_id", "__all__": None}
+
+
+class ToitCommunAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _document_errors(schema)
+        return schema
+
+
+api = ToitCommunAPI(
+    title="Toit commun",
+    version="1",
+    description=(
+        "Territories, organizations and the social and community housing stock of Québec. "
+        "Reads are open; writes need `Authorization: Bearer <token>` (see POST /auth/token) "
+        "or the site's session with its CSRF token."
+    ),
+    urls_namespace="api",
+    # The site's Content-Security-Policy forbids the CDN scripts the Swagger page loads:
+    # publish the OpenAPI document only (/api/v1/openapi.json).
+    docs_url=None,
+)
+api.add_router("", access_router)
+api.add_router("", territory_router)
+api.add_router("", housing_router)
+api.add_router("", organizations_router)
+
+
+def _answer(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+def _field_errors(request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:
+    return _answer(request, 422, {"detail": errors})
+
+
+@api.exception_handler(ValidationFailed)
+def on_validation_failed(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
+    return _field_errors(request, [
+        {"field": API_FIELD_NAMES.get(field, field), "message": str(message)}
+        for field, messages in exc.errors.items()
+        for message in messages
+    ])
+
+
+@api.exception_handler(ValidationError)
+def on_bad_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _field_errors(request, [
+        {"field": _field_of(error.get("loc", ())), "message": _message_of(error)} for error in exc.errors
+    ])
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = exc.message if exc.message != AuthenticationError().message else _(
+        "Authentification requise : envoyez « Authorization: Bearer <jeton> » (voir POST /api/v1/auth/token)."
+    )
+    response = _answer(request, 401, {"detail": message})
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(PermissionRefused)
+def on_permission_refused(request: HttpRequest, exc: PermissionRefused) -> HttpResponse:
+    return _answer(request, 403, {"detail": str(exc)})
+
+
+@api.exception_handler(NotFound)
+def on_not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _answer(request, 404, {"detail": str(exc)})
+
+
+@api.exception_handler(Http404)
+def on_http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _answer(request, 404, {"detail": _("Introuvable.")})
+
+
+@api.exception_handler(VersionConflict)
+def on_version_conflict(request: HttpRequest, exc: VersionConflict) -> HttpResponse:
+    return _answer(request, 409, {
+        "detail": _("Quelqu'un a enregistré ce dossier depuis votre lecture : voici la version actuelle."),
+        "current": exc.current,
+        "version": exc.current_version,
+    })
+
+
+@api.exception_handler(ServiceError)
+def on_other_refusal(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return _answer(request, 400, {"detail": str(exc)})
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja's own messages are in English; ours arrive already translated.
+    ninja_messages = {
+        "Cannot parse request body": _("Requête mal formée : le corps doit être du JSON valide."),
+        "Forbidden": _("Accès refusé."),
+        "Too many requests.": _("Trop de requêtes : réessayez plus tard."),
+    }
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = "Cannot parse request body"
+    return _answer(request, exc.status_code, {"detail": ninja_messages.get(message, message)})
+
+
+@api.exception_handler(ValueError)
+@api.exception_handler(TypeError)
+def on_unreadable_input(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A value that slipped past validation and that a service could not read.
+    logger.warning("API request %s %s: %r", request.method, request.path, exc, exc_info=exc)
+    return _answer(request, 400, {"detail": _("Requête invalide : une valeur n'a pas pu être lue.")})
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API request %s %s failed", request.method, request.path, exc_info=exc)
+    return _answer(request, 500, {"detail": _("Erreur interne : l'équipe technique en est avisée.")})
+
+
+# ---- translating ninja's (pydantic's) validation errors ------------------------------------
+
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _field_of(loc: Any) -> str | None:
+    """('query', 'date') -> 'date'; ('body', 'payload', 'name') -> 'name'; a whole body -> None."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _SOURCES:
+        source, parts = parts[0], parts[1:]
+        if source == "body" and parts:
+            parts = parts[1:]  # the endpoint's name for the body (payload)
+    return ".".join(parts) or None
+
+
+def _message_of(error: dict[str, Any]) -> str:
+    kind: str = error.get("type", "")
+    ctx: dict[str, Any] = error.get("ctx") or {}
+    if kind == "missing":
+        return _("Ce champ est obligatoire.")
+    if kind.startswith(("date", "datetime")):
+        return _("Entrez une date valide au format AAAA-MM-JJ.")
+    if kind.startswith("int"):
+        return _("Entrez un nombre entier.")
+    if kind.startswith(("decimal", "float")):
+        return _("Entrez un nombre.")
+    if kind.startswith("bool"):
+        return _("Entrez true ou false.")
+    if kind.startswith("string"):
+        return _("Entrez du texte.")
+    if kind in ("enum", "literal_error"):
+        return _("Valeur inconnue : choisissez parmi %(expected)s.") % {"expected": ctx.get("expected", "")}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("La valeur doit être au moins %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt", ""))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("La valeur doit être au plus %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt", ""))}
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("Envoyez un objet JSON.")
+    return _("Valeur invalide.")
+
+
+# ---- the error answers, in the OpenAPI document -------------------------------------------
+
+_ERROR_SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "FieldErrors": {
+        "type": "object",
+        "properties": {"detail": {"type": "array", "items": {
+            "type": "object",
+            "properties": {"field": {"type": ["string", "null"]}, "message": {"type": "string"}},
+            "required": ["field", "message"],
+        }}},
+        "required": ["detail"],
+    },
+    "Conflict": {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "current": {"type": "object", "description": "The record as stored now"},
+            "version": {"type": "integer"},
+        },
+        "required": ["detail", "current", "version"],
+    },
+}
+
+
+def _error(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def _document_errors(schema: dict[str, Any]) -> None:
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(_ERROR_SCHEMAS)
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("422", _error("Bad input: each field and the reason", "FieldErrors"))
+            names = {p.get("name") for p in operation.get("parameters", [])}
+            if "{" in path or names & {"territory", "parent"}:
+                responses.setdefault("404", _error("Unknown object or territory", "Error"))
+            if method in ("post", "patch") and operation.get("security"):
+                responses.setdefault("401", _error("Missing or bad token", "Error"))
+                responses.setdefault("403", _error("Not allowed", "Error"))
+            if method == "patch":
+                responses.setdefault("409", _error("Stale version: the current record and version", "Conflict"))
+            if path.endswith("/auth/token"):
+                responses.setdefault("401", _error("Bad username or password", "Error"))

@@ -1,0 +1,231 @@
+"""The housing stock as JSON: the summary of a territory, buildings, availability reports."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, prefetch_related_objects
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from toitcommun.access.api import actor_of, write_auth
+from toitcommun.errors import VersionConflict
+from toitcommun.territory.api import TerritoryBrief, municipality_pk_for
+from toitcommun.territory.models import PROVINCE_CODE
+from toitcommun.territory.selectors import territory_get
+
+from .models import AvailabilitySnapshot, Building, Clientele, Tenure, UnitGroup
+from .models import BuildingForm as BuildingShape
+from .selectors import building_get, buildings_in, housing_summary, snapshots_of
+from .services import availability_report, building_create, building_update
+
+router = Router(tags=["housing"])
+
+_CLIENTELE_ORDER = {c: i for i, c in enumerate(Clientele.values)}
+
+
+# ---- summary -------------------------------------------------------------------------------
+
+
+class SummaryQuery(Schema):
+    territory: str = Field(PROVINCE_CODE, description="QC, a region, an MRC or a municipality code")
+    date: datetime.date | None = Field(None, description="YYYY-MM-DD; today when absent")
+
+
+class ByClientele(Schema):
+    seniors: int
+    families: int
+    singles: int
+
+
+class ByTenure(Schema):
+    hlm: int
+    coop: int
+    obnl: int
+
+
+class SummaryOut(Schema):
+    territory: TerritoryBrief
+    date: datetime.date
+    units_total: int
+    units_by_clientele: ByClientele
+    units_by_tenure: ByTenure
+    sites: int
+    adapted_units: int
+    vacant_units: int
+    waiting_list: int
+    vacant_by_clientele: ByClientele
+    waiting_by_clientele: ByClientele
+
+
+@router.get("/housing/summary", response=SummaryOut, summary="Units, sites and vacancies of a territory")
+def summary(request: HttpRequest, query: Query[SummaryQuery]) -> Any:
+    return housing_summary(territory_get(query.territory), query.date or timezone.localdate())
+
+
+# ---- buildings -----------------------------------------------------------------------------
+
+
+class BuildingOut(Schema):
+    id: int
+    name: str
+    organization_id: int
+    municipality_code: str
+    address: str
+    tenure: str
+    form: str
+    has_common_room: bool
+    latitude: float | None
+    longitude: float | None
+    version: int
+    units_total: int
+
+    @staticmethod
+    def resolve_municipality_code(obj: Building) -> str:
+        return obj.municipality.code
+
+    @staticmethod
+    def resolve_units_total(obj: Building) -> int:
+        if "units_total" in obj.__dict__:  # annotated by the list's query
+            return int(obj.__dict__["units_total"] or 0)
+        return sum(g.units for g in obj.unit_groups.all())
+
+
+class UnitGroupOut(Schema):
+    clientele: str
+    bedrooms: int
+    units: int
+    adapted_units: int
+
+
+class AvailabilityOut(Schema):
+    building_id: int
+    clientele: str
+    as_of: datetime.date
+    vacant_units: int
+    waiting_list: int
+
+
+class BuildingDetail(BuildingOut):
+    unit_groups: list[UnitGroupOut]
+    availability: list[AvailabilityOut] = Field(
+        description="The latest report for each clientele (who reported it is not published)"
+    )
+
+    @staticmethod
+    def resolve_unit_groups(obj: Building) -> list[UnitGroup]:
+        return sorted(obj.unit_groups.all(), key=lambda g: (_CLIENTELE_ORDER[g.clientele], g.bedrooms))
+
+    @staticmethod
+    def resolve_availability(obj: Building) -> list[AvailabilitySnapshot]:
+        latest: dict[str, AvailabilitySnapshot] = {}
+        for snap in snapshots_of(obj):  # newest first
+            latest.setdefault(snap.clientele, snap)
+        return sorted(latest.values(), key=lambda s: _CLIENTELE_ORDER[s.clientele])
+
+
+class BuildingList(Schema):
+    items: list[BuildingOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class BuildingFilters(Schema):
+    territory: str = Field(PROVINCE_CODE, description="QC, a region, an MRC or a municipality code")
+    organization: int | None = Field(None, description="Owner's id")
+    tenure: Tenure | None = None
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class BuildingIn(Schema):
+    name: str
+    organization_id: int
+    municipality_code: str
+    address: str
+    tenure: Tenure
+    form: BuildingShape
+    has_common_room: bool = False
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class BuildingPatch(Schema):
+    version: int
+    name: str | None = None
+    organization_id: int | None = None
+    municipality_code: str | None = None
+    address: str | None = None
+    tenure: Tenure | None = None
+    form: BuildingShape | None = None
+    has_common_room: bool | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class AvailabilityIn(Schema):
+    clientele: Clientele
+    as_of: datetime.date
+    vacant_units: int
+    waiting_list: int
+
+
+def _form_data(fields: dict[str, Any]) -> dict[str, Any]:
+    """API field names to the building form's: owner and municipality become primary keys."""
+    data = dict(fields)
+    if "organization_id" in data:
+        data["organization"] = data.pop("organization_id")
+    if "municipality_code" in data:
+        data["municipality"] = municipality_pk_for(data.pop("municipality_code"))
+    return data
+
+
+def _with_units(building: Building) -> Building:
+    prefetch_related_objects([building], "unit_groups")
+    return building
+
+
+@router.get("/buildings", response=BuildingList, summary="Buildings of a territory")
+def building_list(request: HttpRequest, filters: Query[BuildingFilters]) -> dict[str, Any]:
+    buildings: QuerySet[Building] = buildings_in(territory_get(filters.territory))
+    if filters.organization is not None:
+        buildings = buildings.filter(organization_id=filters.organization)
+    if filters.tenure is not None:
+        buildings = buildings.filter(tenure=filters.tenure)
+    page = list(buildings[filters.offset : filters.offset + filters.limit])
+    return {"items": page, "count": buildings.count(), "limit": filters.limit, "offset": filters.offset}
+
+
+@router.get("/buildings/{building_id}", response=BuildingDetail, summary="One building, its units and vacancies")
+def building_detail(request: HttpRequest, building_id: int) -> Building:
+    return _with_units(building_get(building_id))
+
+
+@router.post("/buildings", response={201: BuildingDetail}, auth=write_auth, summary="Add a building")
+def building_add(request: HttpRequest, payload: BuildingIn) -> Building:
+    data = _form_data(payload.model_dump(mode="json"))
+    return _with_units(building_create(actor=actor_of(request), data=data))
+
+
+@router.patch("/buildings/{building_id}", response=BuildingDetail, auth=write_auth,
+              summary="Change a building (send the version you read)")
+def building_change(request: HttpRequest, building_id: int, payload: BuildingPatch) -> Building:
+    fields = payload.model_dump(mode="json", exclude_unset=True)
+    version = fields.pop("version")
+    try:
+        building = building_update(actor=actor_of(request), building_id=building_id, version=version,
+                                   data=_form_data(fields))
+    except VersionConflict as conflict:
+        conflict.current = BuildingDetail.from_orm(_with_units(building_get(building_id))).model_dump(mode="json")
+        raise
+    return _with_units(building)
+
+
+@router.post("/buildings/{building_id}/availability", response={201: AvailabilityOut}, auth=write_auth,
+             summary="Report vacant units and the waiting list for a clientele")
+def availability_add(request: HttpRequest, building_id: int, payload: AvailabilityIn) -> AvailabilitySnapshot:
+    return availability_report(actor=actor_of(request), building_id=building_id, data=payload.model_dump(mode="json"))
