@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.factories import PASSWORD, OrganizationFactory, RoleFactory, UserFactory, municipality
 from toitcommun.access.models import Role
@@ -15,6 +16,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the province's territory loaded (1,281 municipalities)."""
     with django_db_blocker.unblock():
         territory_load_mamh()
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Each test starts in French, whatever language the previous one's requests switched to."""
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
 
 
 @pytest.fixture

@@ -165,9 +165,8 @@ def test_same_site_twice_for_an_owner_is_refused(client, person, bearer, omh):
     answer = client.post("/api/v1/buildings", new_building(omh), content_type=JSON, headers=headers)
 
     assert answer.status_code == 422
-    # The form checks the model's unique constraint, which belongs to no single field.
     assert answer.json() == {"detail": [{
-        "field": None, "message": "Ce propriétaire a déjà un site de ce nom dans cette municipalité.",
+        "field": "name", "message": "Ce propriétaire a déjà un site de ce nom dans cette municipalité.",
     }]}
     assert Building.objects.count() == 1
 

@@ -124,7 +124,7 @@ def test_bad_building_input_names_each_field(admin_user, housing_office, thetfor
 def test_the_same_site_twice_for_one_owner_is_refused(admin_user, building, housing_office, thetford):
     with pytest.raises(ValidationFailed) as refusal:
         building_create(actor=admin_user, data=building_data(housing_office, thetford, name="Résidence test"))
-    assert refusal.value.errors["__all__"] == ["Ce propriétaire a déjà un site de ce nom dans cette municipalité."]
+    assert refusal.value.errors["name"] == ["Ce propriétaire a déjà un site de ce nom dans cette municipalité."]
 
 
 @pytest.mark.parametrize("data, field", [

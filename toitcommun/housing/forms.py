@@ -10,6 +10,21 @@ class BuildingForm(forms.ModelForm):
         fields = ["name", "organization", "municipality", "address", "tenure", "form",
                   "has_common_room", "latitude", "longitude"]
 
+    def clean(self):
+        cleaned = super().clean()
+        org, municipality, name = (cleaned.get(k) for k in ("organization", "municipality", "name"))
+        if org and municipality and name:
+            twins = Building.objects.filter(organization=org, municipality=municipality, name=name)
+            if self.instance.pk:
+                twins = twins.exclude(pk=self.instance.pk)
+            if twins.exists():
+                self.add_error("name", _("Ce propriétaire a déjà un site de ce nom dans cette municipalité."))
+        return cleaned
+
+    def validate_unique(self):
+        # The one uniqueness rule is checked in clean(), where it can name the field.
+        return
+
 
 class AvailabilityForm(forms.ModelForm):
     class Meta:
