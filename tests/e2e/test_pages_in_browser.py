@@ -201,3 +201,20 @@ def test_lockout_after_failed_logins(page, settings):
         page.fill("input[name=password]", "wrong-password-123")
         page.click("button.primary")
     assert "verrouillé" in page.inner_text("main")
+
+
+# A 1×1 PNG stands in for the map tiles, which a test may not fetch from outside.
+TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c63f8cfc0f01f0005000201e2277a8b0000000049454e44ae426082"
+)
+
+
+def test_map_shows_every_site_when_tiles_load(page, shot):
+    load_demo()
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.fulfill(body=TILE, content_type="image/png"))
+    page.goto(f"{page.base_url}/logement/disponibles/31084/")
+    page.wait_for_selector("#site-map[data-state=ready]")
+    assert page.locator("#site-map path.leaflet-interactive").count() == 11
+    assert page.locator("#site-map-note").is_hidden()
+    shot("map-thetford")
