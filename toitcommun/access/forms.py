@@ -15,8 +15,8 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False, max_length=80)
     object_type = forms.ChoiceField(label=_("Type d'objet"), required=False)
     object_id = forms.CharField(label=_("Identifiant"), required=False, max_length=64)
-    since = forms.DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    until = forms.DateField(label=_("Jusqu'au"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args, object_types=(), **kwargs):
         super().__init__(*args, **kwargs)

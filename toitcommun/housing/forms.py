@@ -30,7 +30,7 @@ class AvailabilityForm(forms.ModelForm):
     class Meta:
         model = AvailabilitySnapshot
         fields = ["clientele", "as_of", "vacant_units", "waiting_list"]
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"as_of": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
 
 class ImportUploadForm(forms.Form):
@@ -41,6 +41,6 @@ class ImportUploadForm(forms.Form):
 
 
 class SummaryQueryForm(forms.Form):
-    date = forms.DateField(label=_("En date du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("En date du"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     clientele = forms.ChoiceField(label=_("Clientèle"), required=False,
                                   choices=[("", _("Toutes"))] + list(Clientele.choices))

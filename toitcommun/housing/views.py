@@ -36,7 +36,7 @@ MAX_ROWS_SHOWN = 500
 
 
 def _query(request: HttpRequest) -> tuple[SummaryQueryForm, datetime.date, str]:
-    form = SummaryQueryForm(request.GET or None)
+    form = SummaryQueryForm(request.GET or None, initial={"date": timezone.localdate()})
     on, clientele = timezone.localdate(), ""
     if form.is_valid():
         on = form.cleaned_data["date"] or on
