@@ -1,0 +1,1 @@
+"""Province-sized synthetic housing stock and the benchmarks that read it (`make bench`)."""
