@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from .errors import NotFound, PermissionRefused, ValidationFailed
+from .errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
 
 
 def attach_errors(form: forms.BaseForm, refusal: ValidationFailed) -> None:
     """Show a service's validation errors on the form the person filled, keeping what they typed."""
-    for field, messages in refusal.errors.items():
+    for field, reasons in refusal.errors.items():
         target = field if field in form.fields else None
-        for message in messages:
+        for message in reasons:
             form.add_error(target, message)
 
 
@@ -57,3 +61,26 @@ def changed_fields(form: forms.BaseForm, current: dict[str, Any]) -> list[dict[s
         if typed_value != stored_value:
             rows.append({"label": field.label, "typed": typed, "stored": stored_display})
     return rows
+
+
+def versioned_edit_page(
+    request: HttpRequest, *, form_class: type[forms.ModelForm], instance: Any, update: Callable[..., Any],
+    template: str, context: dict[str, Any], done_url: str,
+) -> HttpResponse:
+    """The edit page of a versioned record: on a conflict, the form again with what changed and what was typed."""
+    form, version, conflict = form_class(instance=instance), instance.version, None
+    if request.method == "POST":
+        form = form_class(request.POST, instance=instance)
+        version = request.POST.get("version", "")
+        try:
+            update(version=version, data=request.POST)
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        except PermissionRefused as refusal:
+            raise refuse(refusal) from refusal
+        except VersionConflict as stale:
+            conflict, version = changed_fields(form, stale.current), stale.current_version
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect(done_url)
+    return render(request, template, {**context, "form": form, "version": version, "conflict": conflict})

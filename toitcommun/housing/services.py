@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record, snapshot
-from toitcommun.errors import PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.errors import PermissionRefused, ValidationFailed
+from toitcommun.versioning import bound_for_update, expected_version, save_if_current
 
 from . import rules
 from .forms import AvailabilityForm, BuildingForm
@@ -49,14 +49,8 @@ def building_update(*, actor: Any, building_id: Any, version: Any, data: dict[st
     building = building_get(building_id)
     if not rules.can_change_building(actor, building):
         raise PermissionRefused(_("Vous ne pouvez pas modifier cet immeuble."))
-    try:
-        expected = int(version)
-    except (TypeError, ValueError):
-        raise ValidationFailed({"version": [_("La version est requise pour enregistrer une modification.")]}) from None
-    # A QueryDict unpacks to lists: take its plain values.
-    data = data.dict() if hasattr(data, "dict") else dict(data)
-    merged = {**BuildingForm(instance=building).initial, **data}
-    form = BuildingForm(merged, instance=building_get(building.pk))
+    expected = expected_version(version)
+    form = bound_for_update(BuildingForm, building, data)
     if not form.is_valid():
         raise ValidationFailed(form_errors(form))
     new_org, new_municipality = form.cleaned_data["organization"], form.cleaned_data["municipality"]
@@ -68,13 +62,7 @@ def building_update(*, actor: Any, building_id: Any, version: Any, data: dict[st
     values = {f: form.cleaned_data[f] for f in BuildingForm.Meta.fields}
     try:
         with transaction.atomic():
-            changed = Building.objects.filter(pk=building.pk, version=expected).update(
-                **values, version=F("version") + 1, updated_at=timezone.now()
-            )
-            if not changed:
-                current = building_get(building.pk)
-                raise VersionConflict(snapshot(current) or {}, current.version)
-            building = building_get(building.pk)
+            building = save_if_current(Building, building.pk, expected, values, building_get)
             audit_record(actor=actor, action="building.update", instance=building, before=before,
                          after=snapshot(building))
     except IntegrityError:

@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from toitcommun.errors import PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.errors import PermissionRefused, ValidationFailed
 from toitcommun.territory.selectors import territory_ancestors, territory_children, territory_get
-from toitcommun.views_common import attach_errors, changed_fields, is_htmx, or_404, refuse
+from toitcommun.views_common import attach_errors, is_htmx, or_404, refuse, versioned_edit_page
 
 from . import rules
 from .exports import table_response
@@ -155,23 +156,12 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
     building = or_404(building_get, pk)
     if not rules.can_change_building(request.user, building):
         raise refuse(PermissionRefused(_("Vous ne pouvez pas modifier cet immeuble.")))
-    form, version, conflict = BuildingForm(instance=building), building.version, None
-    if request.method == "POST":
-        form = BuildingForm(request.POST, instance=building)
-        version = request.POST.get("version", "")
-        try:
-            building_update(actor=request.user, building_id=pk, version=version, data=request.POST)
-        except ValidationFailed as refusal:
-            attach_errors(form, refusal)
-        except PermissionRefused as refusal:
-            raise refuse(refusal) from refusal
-        except VersionConflict as stale:
-            conflict, version = changed_fields(form, stale.current), stale.current_version
-        else:
-            messages.success(request, _("Modifications enregistrées."))
-            return redirect("housing:building", pk=pk)
-    return render(request, "housing/building_form.html",
-                  {"form": form, "building": building, "version": version, "conflict": conflict})
+    return versioned_edit_page(
+        request, form_class=BuildingForm, instance=building,
+        update=lambda **sent: building_update(actor=request.user, building_id=pk, **sent),
+        template="housing/building_form.html", context={"building": building},
+        done_url=reverse("housing:building", args=[pk]),
+    )
 
 
 @login_required

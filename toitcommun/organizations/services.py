@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record, snapshot
-from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed
+from toitcommun.versioning import bound_for_update, expected_version, save_if_current
 
 from . import rules
 from .forms import OrganizationForm
@@ -60,28 +59,16 @@ def organization_update(*, actor: Any, organization_id: Any, version: Any, data:
     org = organization_get(organization_id)
     if not rules.can_change_organization(actor, org):
         raise PermissionRefused(_("Vous ne pouvez pas modifier cette organisation."))
-    try:
-        expected = int(version)
-    except (TypeError, ValueError):
-        raise ValidationFailed({"version": [_("La version est requise pour enregistrer une modification.")]}) from None
-    # A QueryDict unpacks to lists: take its plain values.
-    data = data.dict() if hasattr(data, "dict") else dict(data)
-    merged = {**OrganizationForm(instance=org).initial, **data}
-    form = OrganizationForm(merged, instance=Organization.objects.get(pk=org.pk))
+    expected = expected_version(version)
+    form = bound_for_update(OrganizationForm, org, data)
     if not form.is_valid():
         raise ValidationFailed(_errors(form))
     if _name_taken(form.cleaned_data["name"], exclude_pk=org.pk):
         raise ValidationFailed({"name": [_("Une organisation porte déjà ce nom.")]})
     before = snapshot(org)
     values = {f: form.cleaned_data[f] for f in OrganizationForm.Meta.fields}
+    values["name_key"] = Organization.key_for(values["name"])
     with transaction.atomic():
-        changed = Organization.objects.filter(pk=org.pk, version=expected).update(
-            **values, name_key=Organization.key_for(values["name"]),
-            version=F("version") + 1, updated_at=timezone.now(),
-        )
-        if not changed:
-            current = organization_get(org.pk)
-            raise VersionConflict(snapshot(current) or {}, current.version)
-        org = organization_get(org.pk)
+        org = save_if_current(Organization, org.pk, expected, values, organization_get)
         audit_record(actor=actor, action="organization.update", instance=org, before=before, after=snapshot(org))
     return org

@@ -3,11 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed
 from toitcommun.territory.selectors import territory_get
-from toitcommun.views_common import attach_errors, changed_fields, is_htmx, or_404, refuse
+from toitcommun.views_common import attach_errors, is_htmx, or_404, refuse, versioned_edit_page
 
 from . import rules
 from .forms import OrganizationForm
@@ -70,22 +71,9 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = or_404(organization_get, pk)
     if not rules.can_change_organization(request.user, org):
         raise refuse(PermissionRefused(_("Vous ne pouvez pas modifier cette organisation.")))
-    version = org.version
-    form = OrganizationForm(instance=org)
-    conflict = None
-    if request.method == "POST":
-        form = OrganizationForm(request.POST, instance=org)
-        version = request.POST.get("version", "")
-        try:
-            organization_update(actor=request.user, organization_id=pk, version=version, data=request.POST)
-        except ValidationFailed as refusal:
-            attach_errors(form, refusal)
-        except PermissionRefused as refusal:
-            raise refuse(refusal) from refusal
-        except VersionConflict as stale:
-            conflict = changed_fields(form, stale.current)
-            version = stale.current_version
-        else:
-            messages.success(request, _("Modifications enregistrées."))
-            return redirect("organizations:detail", pk=pk)
-    return render(request, "organizations/form.html", {"form": form, "org": org, "version": version, "conflict": conflict})
+    return versioned_edit_page(
+        request, form_class=OrganizationForm, instance=org,
+        update=lambda **sent: organization_update(actor=request.user, organization_id=pk, **sent),
+        template="organizations/form.html", context={"org": org},
+        done_url=reverse("organizations:detail", args=[pk]),
+    )
