@@ -19,7 +19,7 @@ def main() -> int:
     for po_path in sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po")):
         po = polib.pofile(str(po_path))
         if check:
-            missing = [e.msgid for e in po if e.obsolete is False and (not e.translated() or "fuzzy" in e.flags)]
+            missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
             for msgid in missing:
                 print(f"{po_path.relative_to(ROOT)}: untranslated: {msgid!r}")
             problems += len(missing)

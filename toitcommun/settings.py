@@ -102,8 +102,8 @@ TEMPLATES = [
 SQLITE_PATH = BASE_DIR / "var" / "toitcommun.sqlite3"
 SQLITE_PATH.parent.mkdir(exist_ok=True)
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }

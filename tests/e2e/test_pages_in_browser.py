@@ -218,3 +218,35 @@ def test_map_shows_every_site_when_tiles_load(page, shot):
     assert page.locator("#site-map path.leaflet-interactive").count() == 11
     assert page.locator("#site-map-note").is_hidden()
     shot("map-thetford")
+
+
+def test_staff_add_a_building_then_a_person(page, login, shot):
+    load_demo()
+    office = Organization.objects.get(name="Office municipal d'habitation de Thetford Mines")
+    staff = UserFactory(username="staff-new")
+    RoleFactory(user=staff, role=Role.ORGANIZATION_STAFF, organization=office)
+    login(staff, "/logement/immeubles/nouveau/")
+    page.fill("input[name=name]", "Habitations du Carré Saint-Maurice")
+    page.select_option("select[name=organization]", str(office.pk))
+    page.click("button.primary")
+    assert "Ce champ est obligatoire." in page.inner_text("main form.card")
+    assert page.input_value("input[name=name]") == "Habitations du Carré Saint-Maurice"
+    page.select_option("select[name=municipality]", label="Thetford Mines")
+    page.fill("input[name=address]", "200, rue Saint-Maurice")
+    page.select_option("select[name=tenure]", "hlm")
+    page.select_option("select[name=form]", "multi_unit")
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("h1").startswith("Habitations du Carré Saint-Maurice")
+    shot("building-created")
+
+    page.goto(f"{page.base_url}/organisations/{office.pk}/")
+    page.click("summary")
+    page.fill("#people input[name=full_name]", "Nadia Fortin")
+    page.fill("#people input[name=title]", "Organisatrice communautaire (OC)")
+    page.click("#people button.primary")
+    expect(page.locator("#memberships")).to_contain_text("Nadia Fortin")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#memberships tr", has_text="Nadia Fortin").locator("button").click()
+    expect(page.locator("#people")).not_to_contain_text("Nadia Fortin")
+    shot("organization-people")

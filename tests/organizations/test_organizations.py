@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from tests.factories import OrganizationFactory
@@ -124,3 +126,64 @@ def test_create_page_shows_errors_in_french_and_keeps_input(client, admin_user, 
     response = client.post("/organisations/nouvelle/", {"name": "Popote roulante", "kind": "community_organization",
                                                         "municipality": thetford.pk})
     assert response.status_code == 302
+
+
+# --- Memberships -------------------------------------------------------------------------------
+
+from toitcommun.organizations.models import Membership  # noqa: E402
+from toitcommun.organizations.services import membership_add, membership_end  # noqa: E402
+
+
+def test_staff_add_a_person_and_later_note_that_they_left(office_staff, housing_office):
+    m = membership_add(actor=office_staff, organization_id=housing_office.pk,
+                       data={"full_name": "Julie Roy", "title": "Technicienne en location", "is_contact": "on"})
+    assert (m.organization, m.is_contact, m.end_date) == (housing_office, True, None)
+    ended = membership_end(actor=office_staff, membership_id=m.pk)
+    assert ended.end_date is not None
+    assert Membership.objects.filter(pk=m.pk).exists()  # nothing lost: the record stays, with its end
+    actions = AuditEvent.objects.filter(action__startswith="membership.").order_by("id")
+    assert [e.action for e in actions] == ["membership.add", "membership.end"]
+
+
+@pytest.mark.parametrize("who", ["other_staff", "office_worker", "coordinator_elsewhere", "researcher", "nobody"])
+def test_others_may_not_add_or_end_memberships(request, db, who, housing_office):
+    m = Membership.objects.create(organization=housing_office, full_name="A", title="B")
+    actor = request.getfixturevalue(who)
+    with pytest.raises(PermissionRefused):
+        membership_add(actor=actor, organization_id=housing_office.pk, data={"full_name": "X", "title": "Y"})
+    with pytest.raises(PermissionRefused):
+        membership_end(actor=actor, membership_id=m.pk)
+    assert Membership.objects.count() == 1 and Membership.objects.get().end_date is None
+
+
+def test_bad_membership_input_is_refused(office_staff, housing_office):
+    with pytest.raises(ValidationFailed) as refusal:
+        membership_add(actor=office_staff, organization_id=housing_office.pk,
+                       data={"full_name": "", "title": "x" * 121, "email": "nope"})
+    assert set(refusal.value.errors) == {"full_name", "title", "email"}
+    with pytest.raises(NotFound):
+        membership_end(actor=office_staff, membership_id=424242)
+    m = Membership.objects.create(organization=housing_office, full_name="A", title="B",
+                                  start_date=datetime.date(2030, 1, 1))
+    with pytest.raises(ValidationFailed):
+        membership_end(actor=office_staff, membership_id=m.pk, end_date=datetime.date(2029, 1, 1))
+
+
+def test_membership_page_answers_htmx_with_the_people_fragment(client, office_staff, housing_office):
+    client.force_login(office_staff)
+    response = client.post(f"/organisations/{housing_office.pk}/membres/",
+                           {"full_name": "Sophie Lachance", "title": "TP"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "Sophie Lachance" in body and "<html" not in body
+    m = Membership.objects.get()
+    response = client.post(f"/organisations/{housing_office.pk}/membres/{m.pk}/fin/", headers={"HX-Request": "true"})
+    assert "Sophie Lachance" not in response.content.decode()
+
+
+def test_membership_pages_refuse_others(client, other_staff, housing_office, other_office):
+    m = Membership.objects.create(organization=housing_office, full_name="A", title="B")
+    client.force_login(other_staff)
+    assert client.post(f"/organisations/{housing_office.pk}/membres/", {"full_name": "X", "title": "Y"}).status_code == 403
+    assert client.post(f"/organisations/{housing_office.pk}/membres/{m.pk}/fin/").status_code == 403
+    # A membership reached through another organization's address is not found.
+    assert client.post(f"/organisations/{other_office.pk}/membres/{m.pk}/fin/").status_code == 404

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Organization
+from .models import Membership, Organization
 
 
 class OrganizationForm(forms.ModelForm):
@@ -12,3 +12,10 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = self.fields["municipality"].queryset.select_related("mrc")
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["full_name", "title", "email", "phone", "is_contact", "start_date"]
+        widgets = {"start_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record, snapshot
@@ -12,8 +14,8 @@ from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed
 from toitcommun.versioning import bound_for_update, expected_version, save_if_current
 
 from . import rules
-from .forms import OrganizationForm
-from .models import Organization
+from .forms import MembershipForm, OrganizationForm
+from .models import Membership, Organization
 
 
 def _errors(form: Any) -> dict[str, list[str]]:
@@ -72,3 +74,43 @@ def organization_update(*, actor: Any, organization_id: Any, version: Any, data:
         org = save_if_current(Organization, org.pk, expected, values, organization_get)
         audit_record(actor=actor, action="organization.update", instance=org, before=before, after=snapshot(org))
     return org
+
+
+def membership_add(*, actor: Any, organization_id: Any, data: dict[str, Any]) -> Membership:
+    """Record a person's role in an organization: a director, a worker, the contact person."""
+    org = organization_get(organization_id)
+    if not rules.can_change_organization(actor, org):
+        raise PermissionRefused(_("Vous ne pouvez pas modifier cette organisation."))
+    form = MembershipForm(data)
+    if not form.is_valid():
+        raise ValidationFailed(_errors(form))
+    membership = form.save(commit=False)
+    membership.organization = org
+    with transaction.atomic():
+        membership.save()
+        audit_record(actor=actor, action="membership.add", instance=membership, after=snapshot(membership))
+    return membership
+
+
+def membership_end(*, actor: Any, membership_id: Any, end_date: datetime.date | None = None) -> Membership:
+    """Note that a person no longer holds their role. The record stays, with its end date."""
+    try:
+        membership = Membership.objects.select_related("organization__municipality__mrc__region").get(
+            pk=int(membership_id)
+        )
+    except (Membership.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("Membre introuvable.")) from None
+    if not rules.can_change_organization(actor, membership.organization):
+        raise PermissionRefused(_("Vous ne pouvez pas modifier cette organisation."))
+    end = end_date or timezone.localdate()
+    if membership.start_date and end < membership.start_date:
+        raise ValidationFailed({"end_date": [_("La fin ne peut précéder le début.")]})
+    if membership.end_date is not None:
+        return membership
+    before = snapshot(membership)
+    with transaction.atomic():
+        membership.end_date = end
+        membership.save(update_fields=["end_date"])
+        audit_record(actor=actor, action="membership.end", instance=membership, before=before,
+                     after=snapshot(membership))
+    return membership

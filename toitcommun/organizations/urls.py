@@ -8,4 +8,6 @@ urlpatterns = [
     path("nouvelle/", views.organization_create_page, name="create"),
     path("<int:pk>/", views.organization_detail, name="detail"),
     path("<int:pk>/modifier/", views.organization_edit, name="edit"),
+    path("<int:pk>/membres/", views.membership_add_page, name="membership_add"),
+    path("<int:pk>/membres/<int:membership_pk>/fin/", views.membership_end_page, name="membership_end"),
 ]

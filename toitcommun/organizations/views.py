@@ -1,20 +1,29 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed
 from toitcommun.territory.selectors import territory_get
 from toitcommun.views_common import attach_errors, is_htmx, or_404, refuse, versioned_edit_page
 
 from . import rules
-from .forms import OrganizationForm
+from .forms import MembershipForm, OrganizationForm
 from .models import OrganizationKind
 from .selectors import organizations_list
-from .services import organization_create, organization_get, organization_update
+from .services import (
+    membership_add,
+    membership_end,
+    organization_create,
+    organization_get,
+    organization_update,
+)
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
@@ -41,12 +50,48 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = or_404(organization_get, pk)
-    return render(request, "organizations/detail.html", {
+    return render(request, "organizations/detail.html", _detail_context(request, org, MembershipForm()))
+
+
+def _detail_context(request: HttpRequest, org: Any, membership_form: MembershipForm) -> dict[str, Any]:
+    return {
         "org": org,
         "memberships": org.memberships.filter(end_date__isnull=True),
         "buildings": org.buildings.select_related("municipality").order_by("municipality__name", "name"),
         "can_edit": rules.can_change_organization(request.user, org),
-    })
+        "membership_form": membership_form,
+    }
+
+
+@login_required
+@require_POST
+def membership_add_page(request: HttpRequest, pk: int) -> HttpResponse:
+    org = or_404(organization_get, pk)
+    form = MembershipForm(request.POST)
+    try:
+        membership_add(actor=request.user, organization_id=pk, data=request.POST)
+    except ValidationFailed as refusal:
+        attach_errors(form, refusal)
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    else:
+        form = MembershipForm()
+    template = "organizations/detail.html#people" if is_htmx(request) else "organizations/detail.html"
+    return render(request, template, _detail_context(request, org, form))
+
+
+@login_required
+@require_POST
+def membership_end_page(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    org = or_404(organization_get, pk)
+    if not org.memberships.filter(pk=membership_pk).exists():
+        raise Http404(_("Membre introuvable."))
+    try:
+        membership_end(actor=request.user, membership_id=membership_pk)
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    template = "organizations/detail.html#people" if is_htmx(request) else "organizations/detail.html"
+    return render(request, template, _detail_context(request, org, MembershipForm()))
 
 
 @login_required
