@@ -133,3 +133,14 @@ def test_english_on_request(client, demo):
     response = client.get("/logement/disponibles/310/", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_region_page_shows_subdivisions_not_every_building(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        response = client.get("/logement/disponibles/12/", {"date": "2016-01-01"})
+    assert response.context["rows"] == []
+    assert {c["code"] for c in response.context["children"]} == {"310", "270", "TE25"}
+    assert 'id="pick-subdivision"' in response.content.decode()
+    response = client.get("/logement/disponibles/12/", {"date": "2016-01-01", "format": "csv"})
+    # 18 sites; the Lévis non-profit has two clienteles.
+    assert len(response.content.decode("utf-8-sig").strip().splitlines()) == 1 + 19

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.errors import PermissionRefused, ValidationFailed
+from toitcommun.territory.models import Level
 from toitcommun.territory.selectors import territory_ancestors, territory_children, territory_get
 from toitcommun.views_common import attach_errors, is_htmx, or_404, refuse, versioned_edit_page
 
@@ -56,9 +57,9 @@ def _map_points(buildings) -> list[dict]:
 def available(request: HttpRequest, code: str) -> HttpResponse:
     territory = or_404(territory_get, code)
     form, on, clientele = _query(request)
-    rows = availability_rows(territory, on, clientele)
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
+        rows = availability_rows(territory, on, clientele)
         headers = [_("Municipalité"), _("Site"), _("Adresse"), _("Propriétaire"), _("Tenure"), _("Clientèle"),
                    _("Logements"), _("Logements adaptés"), _("Vacants"), _("Liste d'attente"), _("En date du"),
                    _("Signalé par")]
@@ -71,10 +72,15 @@ def available(request: HttpRequest, code: str) -> HttpResponse:
             notes=[f"{territory.name} ({territory.code})", _("En date du %(date)s") % {"date": on.isoformat()}],
         )
     summary = housing_summary(territory, on)
+    # A region or the province holds thousands of buildings: the page shows them by
+    # subdivision, and each building only from an MRC down. The export has every row.
+    by_building = territory.level in (Level.MRC, Level.MUNICIPALITY)
+    rows = availability_rows(territory, on, clientele) if by_building else []
     buildings = {r.building.pk: r.building for r in rows}.values()
     context = {
         "territory": territory, "ancestors": territory_ancestors(territory), "form": form, "on": on,
         "clientele": clientele, "summary": summary, "rows": rows[:MAX_ROWS_SHOWN], "rows_total": len(rows),
+        "by_building": by_building,
         "truncated": len(rows) > MAX_ROWS_SHOWN, "children": summary_by_child(territory, on),
         "crosstab": crosstab(territory, on), "clienteles": Clientele.choices, "tenures": Tenure.choices,
         "map_points": _map_points(buildings),
