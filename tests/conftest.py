@@ -119,5 +119,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def territory_loaded(transactional_db):
-    """For transactional tests: the territory, reloaded when an earlier test flushed it."""
+    """For transactional tests: the territory and the directory's taxonomy, reloaded after a flush."""
+    from toitcommun.directory.models import Taxonomy, TaxonomyTerm
+    from toitcommun.directory.taxonomy_seed import seed_taxonomy
+
     territory_load_mamh()
+    seed_taxonomy(Taxonomy, TaxonomyTerm)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "toitcommun.territory",
     "toitcommun.organizations",
     "toitcommun.housing",
+    "toitcommun.directory",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,269 @@
+"""The community resource directory, shaped on Open Referral HSDS 3.0.
+
+Every record keeps its HSDS ``id`` (a UUID) as primary key, so that an export
+imported elsewhere, or imported back, is matched record by record. Fields
+follow HSDS names. Categories and clienteles are taxonomy terms attached to
+services (HSDS ``attributes``); service areas point at our territory codes.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class ServiceStatus(models.TextChoices):
+    ACTIVE = "active", _("Actif")
+    INACTIVE = "inactive", _("Inactif")
+    DEFUNCT = "defunct", _("Retiré")
+    TEMPORARILY_CLOSED = "temporarily closed", _("Fermé temporairement")
+
+
+class Clientele(models.TextChoices):
+    """Who a service is for (the housing clienteles plus youth and persons with disabilities)."""
+
+    SENIORS = "seniors", _("Aînés")
+    FAMILIES = "families", _("Familles")
+    SINGLES = "singles", _("Personnes seules")
+    YOUTH = "youth", _("Jeunes")
+    DISABILITIES = "disabilities", _("Personnes handicapées")
+
+
+class Taxonomy(models.Model):
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), max_length=2000)
+    uri = models.URLField(_("adresse"), blank=True)
+    version = models.CharField(_("version"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("taxonomie")
+        verbose_name_plural = _("taxonomies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaxonomyTerm(models.Model):
+    """A category (food, housing, ...) or a clientele; the region edits its categories."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    taxonomy = models.ForeignKey(Taxonomy, on_delete=models.PROTECT, related_name="terms")
+    code = models.CharField(_("code"), max_length=60)
+    name = models.CharField(_("nom"), max_length=200)
+    name_en = models.CharField(_("nom en anglais"), max_length=200, blank=True)
+    description = models.TextField(_("description"), max_length=2000)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    language = models.CharField(_("langue"), max_length=10, default="fr")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("terme de taxonomie")
+        verbose_name_plural = _("termes de taxonomie")
+        constraints = [models.UniqueConstraint(fields=["taxonomy", "code"], name="taxonomy_term_unique_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DirectoryOrganization(models.Model):
+    """An HSDS organization: who provides services. Linked to our organization when it is the same."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="directory_records", verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    alternate_name = models.CharField(_("autre nom"), max_length=200, blank=True)
+    description = models.TextField(_("description"), max_length=4000)
+    email = models.EmailField(_("courriel"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation du répertoire")
+        verbose_name_plural = _("organisations du répertoire")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    directory_organization = models.ForeignKey(
+        DirectoryOrganization, on_delete=models.PROTECT, related_name="services", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    alternate_name = models.CharField(_("autre nom"), max_length=200, blank=True)
+    description = models.TextField(_("description"), max_length=4000)
+    url = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    status = models.CharField(_("statut"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE)
+    interpretation_services = models.CharField(_("interprétation"), max_length=500, blank=True)
+    application_process = models.TextField(_("comment y accéder"), max_length=2000, blank=True)
+    fees_description = models.TextField(_("frais"), max_length=1000, blank=True)
+    eligibility_description = models.TextField(_("admissibilité"), max_length=2000, blank=True)
+    accessibility = models.TextField(_("accessibilité"), max_length=1000, blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("âge minimum"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("âge maximum"), null=True, blank=True)
+    alert = models.CharField(_("avis"), max_length=500, blank=True)
+    categories = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="services",
+                                        verbose_name=_("catégories"))
+    clienteles = models.JSONField(_("clientèles"), default=list, blank=True)
+    last_verified_on = models.DateField(_("vérifié le"), null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("vérifié par"))
+    verified_by_label = models.CharField(_("vérifié par (nom)"), max_length=200, blank=True)
+    # Folded text of the service, its organization and its places, for full-text search.
+    search_text = models.TextField(editable=False, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        indexes = [models.Index(fields=["status"], name="service_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Language(models.Model):
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
+    name = models.CharField(_("langue"), max_length=100)
+    code = models.CharField(_("code"), max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceArea(models.Model):
+    """Where a service serves: a municipality, an MRC, a region or the whole province (territory code)."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
+    territory_code = models.CharField(_("territoire"), max_length=8, db_index=True)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    directory_organization = models.ForeignKey(DirectoryOrganization, on_delete=models.CASCADE,
+                                               related_name="locations", null=True, blank=True)
+    location_type = models.CharField(_("type de lieu"), max_length=10, default="physical",
+                                     choices=[("physical", _("Lieu physique")), ("virtual", _("En ligne")),
+                                              ("postal", _("Adresse postale"))])
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    transportation = models.CharField(_("transport"), max_length=500, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    municipality = models.ForeignKey("territory.Municipality", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="directory_locations", verbose_name=_("municipalité"))
+    accessibility = models.TextField(_("accessibilité"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lieu")
+        verbose_name_plural = _("lieux")
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+
+class Address(models.Model):
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="addresses")
+    attention = models.CharField(max_length=200, blank=True)
+    address_1 = models.CharField(_("adresse"), max_length=300)
+    address_2 = models.CharField(_("complément d'adresse"), max_length=300, blank=True)
+    city = models.CharField(_("ville"), max_length=200)
+    region = models.CharField(_("région"), max_length=200, blank=True)
+    state_province = models.CharField(_("province"), max_length=60, default="QC")
+    postal_code = models.CharField(_("code postal"), max_length=10)
+    country = models.CharField(_("pays"), max_length=2, default="CA")
+    address_type = models.CharField(_("type d'adresse"), max_length=10, default="physical")
+
+    def __str__(self) -> str:
+        return f"{self.address_1}, {self.city}"
+
+
+class ServiceAtLocation(models.Model):
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "location"], name="service_at_location_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.service} @ {self.location}"
+
+
+class Phone(models.Model):
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones")
+    directory_organization = models.ForeignKey(DirectoryOrganization, on_delete=models.CASCADE, null=True,
+                                               blank=True, related_name="phones")
+    number = models.CharField(_("numéro"), max_length=40)
+    extension = models.PositiveIntegerField(_("poste"), null=True, blank=True)
+    type = models.CharField(_("type"), max_length=20, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Contact(models.Model):
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    title = models.CharField(_("titre"), max_length=200, blank=True)
+    department = models.CharField(_("service"), max_length=200, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Schedule(models.Model):
+    """Opening hours as HSDS (iCalendar-like) rules: ``freq`` WEEKLY, ``byday`` MO,TU..., opens and closes."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules")
+    service_at_location = models.ForeignKey(ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True,
+                                            related_name="schedules")
+    freq = models.CharField(_("fréquence"), max_length=10, default="WEEKLY")
+    byday = models.CharField(_("jours"), max_length=40, blank=True)
+    opens_at = models.TimeField(_("ouvre à"), null=True, blank=True)
+    closes_at = models.TimeField(_("ferme à"), null=True, blank=True)
+    valid_from = models.DateField(_("à partir du"), null=True, blank=True)
+    valid_to = models.DateField(_("jusqu'au"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.byday} {self.opens_at}-{self.closes_at}"
