@@ -11,6 +11,7 @@ urlpatterns = [
     path("territoires/", include("toitcommun.territory.urls")),
     path("organisations/", include("toitcommun.organizations.urls")),
     path("logement/", include("toitcommun.housing.urls")),
+    path("repertoire/gestion/", include("toitcommun.directory.staff_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

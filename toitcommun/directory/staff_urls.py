@@ -1,0 +1,6 @@
+"""Staff pages of the resource directory, under /repertoire/gestion/."""
+
+from django.urls import URLPattern
+
+app_name = "directory_staff"
+urlpatterns: list[URLPattern] = []
