@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/", include("toitcommun.organizations.urls")),
     path("logement/", include("toitcommun.housing.urls")),
     path("repertoire/gestion/", include("toitcommun.directory.staff_urls")),
+    path("repertoire/", include("toitcommun.directory.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
