@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from toitcommun.access.api import router as access_router
+from toitcommun.directory.hsds_api import router as hsds_router
 from toitcommun.errors import (
     NotFound,
     PermissionRefused,
@@ -61,6 +62,7 @@ api.add_router("", access_router)
 api.add_router("", territory_router)
 api.add_router("", housing_router)
 api.add_router("", organizations_router)
+api.add_router("/hsds", hsds_router)
 
 
 def _answer(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
