@@ -22,6 +22,7 @@ from django.db import transaction
 
 from toitcommun.access.models import Role, RoleAssignment
 from toitcommun.access.services import audit_record
+from toitcommun.demo_directory import load_demo_directory
 from toitcommun.housing.models import AvailabilitySnapshot, Building, UnitGroup
 from toitcommun.organizations.models import Membership, Organization
 from toitcommun.territory.models import Municipality
@@ -220,6 +221,7 @@ def load_demo() -> list[Account]:
     if created_sites:
         audit_record(actor=None, action="demo.load", object_type="demo", object_id="chaudiere-appalaches",
                      object_label="Chaudière-Appalaches 2013–2016", after={"sites": created_sites})
+    load_demo_directory(orgs)
     return ACCOUNTS
 
 
