@@ -1,26 +1,345 @@
-"""Public pages of the resource directory: search, a service's page, its printable sheet."""
+"""Public pages of the resource directory: search, a service's page, its printable sheet.
+
+No login: a tenant, or the worker beside them, finds a service by what they need,
+where they live and who they are. Retired services are not shown here.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from toitcommun.views_common import or_404
+from toitcommun.errors import NotFound, ValidationFailed
+from toitcommun.territory.models import Level
+from toitcommun.territory.selectors import TerritoryRef, territory_search
+from toitcommun.territory.text import fold
+from toitcommun.views_common import is_htmx, or_404
 
-from .selectors import service_get
+from .models import Clientele, Location, Phone, Schedule, Service
+from .selectors import DAYS, categories, open_at, search_query, service_get, services_search
+
+PER_PAGE = 20
+MAX_TERRITORY_LENGTH = 100
+SUGGESTIONS = 12
+CANDIDATES = 10
+FIELDS = ("q", "territory", "category", "clientele")
+FIELD_LABELS = {"q": gettext_lazy("Recherche"), "territory": gettext_lazy("Lieu"),
+                "category": gettext_lazy("Catégorie"), "clientele": gettext_lazy("Clientèle")}
+DAY_NAMES = {"MO": gettext_lazy("lundi"), "TU": gettext_lazy("mardi"), "WE": gettext_lazy("mercredi"),
+             "TH": gettext_lazy("jeudi"), "FR": gettext_lazy("vendredi"), "SA": gettext_lazy("samedi"),
+             "SU": gettext_lazy("dimanche")}
+# A territory code as people or the suggestions write it: QC, 12, 310, 31084, TE66; or "Thetford Mines (31084)".
+_CODE = re.compile(r"^(?:QC|TE\d{2}|\d{2,5})$", re.IGNORECASE)
+_CODE_IN_PARENS = re.compile(r"\((QC|TE\d{2}|\d{2,5})\)\s*$", re.IGNORECASE)
+_LEVEL_PREFERENCE: dict[str, int] = {Level.MUNICIPALITY: 0, Level.MRC: 1, Level.REGION: 2}
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TerritoryChoice:
+    """What a typed place name resolved to: a code, or a refusal with the places it could mean."""
+
+    code: str = ""
+    error: str = ""
+    candidates: list[TerritoryRef] = field(default_factory=list)
+
+
+def _territory_choice(typed: str) -> TerritoryChoice:
+    """A territory from what a person typed: a code, a suggestion ("Thetford Mines (31084)") or a name.
+
+    A name picks the territory called exactly that (a municipality before an MRC of the same
+    name), else the only one whose name starts with it, else the only one containing it.
+    """
+    typed = typed.strip()
+    if not typed:
+        return TerritoryChoice()
+    if len(typed) > MAX_TERRITORY_LENGTH:
+        return TerritoryChoice(error=_("Le nom du lieu est trop long (%(max)s caractères au plus).")
+                               % {"max": MAX_TERRITORY_LENGTH})
+    in_parens = _CODE_IN_PARENS.search(typed)
+    if in_parens:
+        return TerritoryChoice(code=in_parens.group(1))
+    if _CODE.match(typed):
+        return TerritoryChoice(code=typed)  # search_query says whether it exists
+    folded = fold(typed)
+    found = territory_search(q=typed, limit=200) if folded else []
+
+    def names(ref: TerritoryRef) -> list[str]:
+        return [fold(n) for n in (ref.name, *ref.former_names)]
+
+    exact = sorted((r for r in found if folded in names(r)), key=lambda r: _LEVEL_PREFERENCE.get(r.level, 9))
+    if exact:
+        return TerritoryChoice(code=exact[0].code, candidates=exact[1:])
+    starting = [r for r in found if any(n.startswith(folded) for n in names(r))]
+    if len(starting) == 1 or len(found) == 1:
+        return TerritoryChoice(code=(starting or found)[0].code)
+    if found:
+        shown = (starting + [r for r in found if r not in starting])[:CANDIDATES]
+        return TerritoryChoice(
+            error=_("Plusieurs lieux correspondent à « %(name)s » : choisissez-en un.") % {"name": typed},
+            candidates=shown)
+    return TerritoryChoice(error=_("Territoire inconnu : %(code)s.") % {"code": typed})
+
+
+@dataclass
+class PhoneLine:
+    number: str
+    href: str
+    extension: int | None
+    description: str
+
+
+def _phone_lines(phones: Iterable[Phone]) -> list[PhoneLine]:
+    lines, seen = [], set()
+    for p in phones:
+        digits = re.sub(r"[^\d+]", "", p.number)
+        if (digits, p.extension) in seen:
+            continue
+        seen.add((digits, p.extension))
+        href = f"tel:{digits}" + (f",{p.extension}" if p.extension else "")
+        lines.append(PhoneLine(number=p.number, href=href, extension=p.extension,
+                               description=p.description or p.type))
+    return lines
+
+
+@dataclass
+class ResultRow:
+    """One service in the results list, with what the list shows already picked from prefetched data."""
+
+    service: Service
+    is_open: bool
+    address: str = ""
+    municipality: str = ""
+    phone: PhoneLine | None = None
+    points: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _result_row(service: Service, is_open: bool) -> ResultRow:
+    row = ResultRow(service=service, is_open=is_open)
+    phones = list(service.phones.all())
+    for sal in service.service_at_locations.all():
+        location = sal.location
+        addresses = list(location.addresses.all())
+        if not row.address and addresses:
+            row.address = addresses[0].address_1
+            row.municipality = location.municipality.name if location.municipality else addresses[0].city
+        phones += list(location.phones.all())
+        point = _map_point(service, location, addresses[0].city if addresses else "")
+        if point:
+            row.points.append(point)
+    row.phone = next(iter(_phone_lines(phones)), None)
+    return row
+
+
+def _map_point(service: Service, location: Location, city: str = "") -> dict[str, Any] | None:
+    if location.latitude is None or location.longitude is None:
+        return None
+    return {"name": service.name, "lat": float(location.latitude), "lng": float(location.longitude),
+            "url": _service_url(service),
+            "municipality": location.municipality.name if location.municipality else city,
+            "tenure": service.directory_organization.name}
+
+
+def _service_url(service: Service) -> str:
+    return reverse("directory:service", args=[service.pk])
+
+
+def _open_ids(services: Iterable[Service], moment: datetime.datetime) -> set[Any]:
+    """Which of these services are open at this moment, in one query whatever their number."""
+    ids = [s.pk for s in services]
+    if not ids:
+        return set()
+    return set(Service.objects.filter(pk__in=ids).filter(open_at(moment)).values_list("pk", flat=True).distinct())
+
+
+def _query_with(params: QueryDict, **changes: str) -> str:
+    """The same search as a query string, back on its first page, with these fields changed."""
+    kept = params.copy()
+    kept.pop("page", None)
+    for name, value in changes.items():
+        kept[name] = value
+    return kept.urlencode()
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    return render(request, "directory/search.html", {})
+    typed = {name: request.GET.get(name, "") for name in FIELDS}
+    open_now = request.GET.get("open_now", "") in ("1", "on", "true")
+    choice = _territory_choice(typed["territory"])
+    errors: dict[str, list[str]] = {"territory": [choice.error]} if choice.error else {}
+    query = None
+    try:
+        query = search_query(text=typed["q"], territory=choice.code, category=typed["category"],
+                             clientele=typed["clientele"], open_now=open_now)
+    except ValidationFailed as refusal:
+        errors = {**refusal.errors, **errors}
+    context: dict[str, Any] = {
+        "typed": typed, "open_now": open_now, "categories": categories(), "clienteles": Clientele.choices,
+        "errors": [{"field": name, "label": FIELD_LABELS.get(name, name), "messages": errors[name]}
+                   for name in dict.fromkeys((*FIELDS, *errors)) if errors.get(name)],
+        "invalid": set(errors),
+        "candidates": [{"ref": ref, "query": _query_with(request.GET, territory=ref.code)}
+                       for ref in choice.candidates],
+        "territory": None, "page_obj": None, "rows": [], "map_points": [],
+        "page_query": _query_with(request.GET),
+    }
+    if query is not None and not errors:
+        moment = timezone.now()
+        paginator = Paginator(services_search(query, moment=moment), PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        services = list(page_obj.object_list)
+        open_ids = _open_ids(services, moment)
+        rows = [_result_row(s, s.pk in open_ids) for s in services]
+        context.update({"territory": query.territory, "page_obj": page_obj, "rows": rows,
+                        "map_points": [p for row in rows for p in row.points],
+                        "filtered": any((query.text, query.territory, query.category, query.clientele,
+                                         query.open_now))})
+    template = "directory/search.html#results" if is_htmx(request) else "directory/search.html"
+    return render(request, template, context)
 
 
 def territory_suggestions(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    """The <option>s of the place field's datalist, for what the person is typing."""
+    typed = request.GET.get("territory", "").strip()[:MAX_TERRITORY_LENGTH]
+    found: list[TerritoryRef] = []
+    if len(fold(typed)) >= 2 and not _CODE_IN_PARENS.search(typed):
+        try:
+            found = territory_search(q=typed, limit=SUGGESTIONS * 4)
+        except NotFound:
+            found = []
+        folded = fold(typed)
+        # Names starting with what was typed first, then the rest, each in the selector's order.
+        found = sorted(found, key=lambda r: (not fold(r.name).startswith(folded),
+                                             _LEVEL_PREFERENCE.get(r.level, 9)))[:SUGGESTIONS]
+    return render(request, "directory/_territory_options.html", {"suggestions": found})
+
+
+# --- A service ---------------------------------------------------------------------------------
+
+
+@dataclass
+class HoursLine:
+    """One line of opening hours in plain words, and where it applies when the service has several places."""
+
+    text: str
+    where: str = ""
+
+
+def _days_text(byday: str) -> str:
+    """'MO,TU,WE,TH,FR' -> 'du lundi au vendredi'; 'MO,WE' -> 'les lundi et mercredi'."""
+    wanted = {d.strip().upper() for d in byday.split(",")}
+    days = [d for d in DAYS if d in wanted]
+    if not days:
+        return ""
+    if len(days) == 7:
+        return _("tous les jours")
+    names = [str(DAY_NAMES[d]) for d in days]
+    if len(days) == 1:
+        return _("le %(day)s") % {"day": names[0]}
+    positions = [DAYS.index(d) for d in days]
+    if len(days) >= 3 and positions == list(range(positions[0], positions[-1] + 1)):
+        return _("du %(first)s au %(last)s") % {"first": names[0], "last": names[-1]}
+    return _("les %(days)s et %(last)s") % {"days": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _time_text(t: datetime.time) -> str:
+    """9:00 -> '9 h', 16:30 -> '16 h 30' (the French way of writing times)."""
+    if t.minute:
+        return _("%(hour)s h %(minute)02d") % {"hour": t.hour, "minute": t.minute}
+    return _("%(hour)s h") % {"hour": t.hour}
+
+
+def _span_text(opens: datetime.time | None, closes: datetime.time | None) -> str:
+    if opens is None and closes is None:
+        return ""
+    if opens == datetime.time(0) and closes is not None and closes >= datetime.time(23, 59):
+        return _("24 heures sur 24")
+    if opens is None:
+        return _("jusqu'à %(closes)s") % {"closes": _time_text(closes)} if closes else ""
+    if closes is None:
+        return _("à partir de %(opens)s") % {"opens": _time_text(opens)}
+    return _("de %(opens)s à %(closes)s") % {"opens": _time_text(opens), "closes": _time_text(closes)}
+
+
+def _validity_text(start: datetime.date | None, end: datetime.date | None) -> str:
+    if start and end:
+        return _("du %(start)s au %(end)s") % {"start": date_format(start, "j F Y"), "end": date_format(end, "j F Y")}
+    if start:
+        return _("à partir du %(start)s") % {"start": date_format(start, "j F Y")}
+    if end:
+        return _("jusqu'au %(end)s") % {"end": date_format(end, "j F Y")}
+    return ""
+
+
+def hours_lines(schedules: Iterable[Schedule], where: str = "") -> list[HoursLine]:
+    """Schedule rows in plain words; rows for the same days join: 'du lundi au vendredi, de 9 h à 12 h et de 13 h à 16 h'."""
+    groups: dict[tuple[Any, ...], list[Schedule]] = {}
+    for s in schedules:
+        key = (",".join(d for d in DAYS if d in {x.strip().upper() for x in s.byday.split(",")}),
+               s.valid_from, s.valid_to, s.description.strip())
+        groups.setdefault(key, []).append(s)
+
+    def order(item: tuple[tuple[Any, ...], list[Schedule]]) -> tuple[int, datetime.time]:
+        (days, *_rest), rows = item
+        first = DAYS.index(days.split(",")[0]) if days else 7
+        return first, min((r.opens_at or datetime.time(0)) for r in rows)
+
+    lines = []
+    for (days, start, end, description), rows in sorted(groups.items(), key=order):
+        spans = [_span_text(r.opens_at, r.closes_at)
+                 for r in sorted(rows, key=lambda r: r.opens_at or datetime.time(0))]
+        parts = [p for p in (_validity_text(start, end), _days_text(days), _(" et ").join(p for p in spans if p))
+                 if p]
+        text = ", ".join(parts)
+        if description:
+            text = f"{text} ({description})" if text else description
+        if text:
+            lines.append(HoursLine(text=text, where=where))
+    return lines
+
+
+def _service_context(service: Service) -> dict[str, Any]:
+    locations = [sal.location for sal in service.service_at_locations.all()]
+    hours = hours_lines(service.schedules.all())
+    several = len(locations) > 1
+    for sal in service.service_at_locations.all():
+        where = sal.location.name if several else ""
+        hours += hours_lines(sal.location.schedules.all(), where) + hours_lines(sal.schedules.all(), where)
+    phones = list(service.phones.all()) + [p for loc in locations for p in loc.phones.all()]
+    points = [p for p in (_map_point(service, loc) for loc in locations) if p]
+    clientele_labels = dict(Clientele.choices)
+    return {
+        "service": service, "organization": service.directory_organization, "locations": locations,
+        "hours": hours, "phones": _phone_lines(phones), "map_points": points,
+        "is_open": bool(_open_ids([service], timezone.now())),
+        "clienteles": [clientele_labels[c] for c in service.clienteles if c in clientele_labels],
+        "verified_by": service.verified_by_label or (service.verified_by.get_full_name() if service.verified_by else ""),
+        "website": service.url or service.directory_organization.website,
+        "email": service.email or service.directory_organization.email,
+    }
 
 
 def service_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    return render(request, "directory/service.html", {"service": or_404(service_get, pk)})
+    service = or_404(service_get, pk)
+    return render(request, "directory/service.html", _service_context(service))
 
 
 def service_sheet(request: HttpRequest, pk: str) -> HttpResponse:
-    return render(request, "directory/service_sheet.html", {"service": or_404(service_get, pk)})
+    service = or_404(service_get, pk)
+    context = _service_context(service)
+    context["page_url"] = request.build_absolute_uri(_service_url(service))
+    context["printed_on"] = timezone.localdate()
+    return render(request, "directory/service_sheet.html", context)

@@ -1,5 +1,6 @@
 // The site map. When Leaflet or the tiles cannot load, the map hides itself and
-// the table (always on the page) stays the way to read the sites.
+// the table (always on the page) stays the way to read the sites. A map that
+// arrives in an htmx fragment (live search results) is drawn when it settles.
 (function () {
   function degrade(container, note) {
     container.classList.add("map-unavailable");
@@ -10,7 +11,8 @@
     const container = document.getElementById("site-map");
     const note = document.getElementById("site-map-note");
     const source = document.getElementById("site-map-points");
-    if (!container || !source) return;
+    if (!container || !source || container.dataset.drawn) return;
+    container.dataset.drawn = "1";
     if (typeof L === "undefined") { degrade(container, note); return; }
     const points = JSON.parse(source.textContent);
     const map = L.map(container, { scrollWheelZoom: false });
@@ -42,4 +44,5 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+  document.addEventListener("htmx:afterSettle", init);
 })();
