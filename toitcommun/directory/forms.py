@@ -1,0 +1,379 @@
+"""The directory's forms: a service with its languages, service areas, main place, phone and hours.
+
+The pages and the API fill the same forms, so a service is checked the same way
+whichever door it comes through. Text is kept as typed; the templates escape it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from toitcommun.errors import NotFound
+from toitcommun.organizations.models import Organization
+from toitcommun.territory.models import Municipality
+from toitcommun.territory.selectors import TerritoryRef, territory_get
+
+from .models import Clientele, DirectoryOrganization, Service, ServiceStatus
+from .selectors import categories
+
+MAX_AGE = 120
+MAX_LANGUAGES = 20
+MAX_SERVICE_AREAS = 50
+MAX_HOURS_RULES = 14
+
+WEEK = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+# HSDS day codes, and the French abbreviations people type here (lundi → LU ...).
+DAY_CODES = {**{d: d for d in WEEK}, "LU": "MO", "MA": "TU", "ME": "WE", "JE": "TH", "VE": "FR", "DI": "SU"}
+HOURS_EXAMPLE = "LU-VE 09:00-16:30; SA 10:00-12:00"
+
+# Common language names to their ISO 639-1 codes; any other name is kept without a code.
+LANGUAGE_CODES = {
+    "francais": "fr", "français": "fr", "anglais": "en", "espagnol": "es", "arabe": "ar", "portugais": "pt",
+    "italien": "it", "allemand": "de", "mandarin": "zh", "chinois": "zh", "cantonais": "yue", "vietnamien": "vi",
+    "persan": "fa", "farsi": "fa", "russe": "ru", "ukrainien": "uk", "creole haitien": "ht",
+    "créole haïtien": "ht", "créole": "ht", "tagalog": "tl", "pendjabi": "pa", "ourdou": "ur", "hindi": "hi",
+    "langue des signes québécoise": "fcs", "lsq": "fcs", "innu": "moe", "atikamekw": "atj", "cri": "cr",
+    "inuktitut": "iu", "mohawk": "moh", "micmac": "mic", "mi'kmaq": "mic", "abénakis": "abe",
+}
+
+_POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEGHJ-NPRSTV-Z]\d)$")
+_EXTENSION = re.compile(r"\s*(?:,|;)?\s*(?:poste|post\.?|p\.|ext\.?|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
+_PHONE_CHARACTERS = re.compile(r"^[\d\s().+\-]+$")
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2})|H(\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """One rule of the hours: these days, from ``opens_at`` to ``closes_at``."""
+
+    days: tuple[str, ...]
+    opens_at: datetime.time
+    closes_at: datetime.time
+
+    @property
+    def byday(self) -> str:
+        return ",".join(self.days)
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    number: str
+    extension: int | None
+
+
+# ---- small parsers, each raising a ValidationError a person can act on ---------------------
+
+
+def parse_postal_code(text: str) -> str:
+    """'g6g1b2' -> 'G6G 1B2'; anything else than a Canadian postal code is refused."""
+    match = _POSTAL_CODE.match(" ".join(text.upper().split()))
+    if not match:
+        raise ValidationError(_("Entrez un code postal canadien au format A1A 1A1, par exemple G6G 1B2."),
+                              code="postal_code")
+    return f"{match[1]} {match[2]}"
+
+
+def parse_phone(text: str) -> PhoneNumber:
+    """'(418) 555-0101 poste 12' -> 418 555-0101, extension 12. Ten digits, a leading 1 allowed."""
+    extension = None
+    found = _EXTENSION.search(text)
+    if found:
+        extension, text = int(found[1]), text[: found.start()]
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if not _PHONE_CHARACTERS.match(text.strip() or "x") or len(digits) != 10:
+        raise ValidationError(
+            _("Entrez un numéro de téléphone à 10 chiffres, par exemple 418 555-0101 (et « poste 123 » au besoin)."),
+            code="phone",
+        )
+    return PhoneNumber(f"{digits[:3]} {digits[3:6]}-{digits[6:]}", extension)
+
+
+def _time(text: str, segment: str) -> datetime.time:
+    match = _TIME.match(text)
+    hour, minute = (int(match[1]), int(match[2] or match[3] or 0)) if match else (99, 99)
+    if hour > 23 or minute > 59:
+        raise ValidationError(_("Heure invalide : « %(time)s » dans « %(segment)s ». Écrivez-la ainsi : 09:00.")
+                              % {"time": text, "segment": segment}, code="hours")
+    return datetime.time(hour, minute)
+
+
+def _days(text: str, segment: str) -> tuple[str, ...]:
+    days: list[str] = []
+    for item in text.split(","):
+        ends = item.split("-")
+        unknown = [d for d in ends if d not in DAY_CODES]
+        if unknown or len(ends) > 2:
+            raise ValidationError(
+                _("Jour inconnu : « %(day)s » dans « %(segment)s ». Utilisez LU, MA, ME, JE, VE, SA, DI.")
+                % {"day": (unknown or [item])[0] or item, "segment": segment}, code="hours")
+        first, last = WEEK.index(DAY_CODES[ends[0]]), WEEK.index(DAY_CODES[ends[-1]])
+        if last < first:
+            raise ValidationError(_("Les jours vont du premier au dernier de la semaine : « %(days)s ».")
+                                  % {"days": item}, code="hours")
+        days += [d for d in WEEK[first : last + 1] if d not in days]
+    return tuple(sorted(days, key=WEEK.index))
+
+
+def parse_hours(text: str) -> list[OpeningHours]:
+    """'LU-VE 09:00-12:00,13:00-16:30; SA 10:00-12:00' -> one rule per opening; '' -> no hours."""
+    rules: list[OpeningHours] = []
+    errors: list[ValidationError] = []
+    for raw in re.split(r"[;\n]", text):
+        segment = " ".join(raw.split())
+        if not segment:
+            continue
+        compact = re.sub(r"\s*([,\-–—])\s*", r"\1", segment.upper()).replace("–", "-").replace("—", "-")
+        days_text, _space, times_text = compact.partition(" ")
+        if not times_text:
+            errors.append(ValidationError(
+                _("Horaire illisible : « %(segment)s ». Écrivez les jours puis les heures, par exemple « %(example)s ».")
+                % {"segment": segment, "example": HOURS_EXAMPLE}, code="hours"))
+            continue
+        try:
+            days = _days(days_text, segment)
+            for interval in re.split(r"[\s,]+", times_text):
+                opens_text, dash, closes_text = interval.partition("-")
+                if not dash:
+                    raise ValidationError(
+                        _("Horaire illisible : « %(segment)s ». Écrivez les jours puis les heures, par exemple « %(example)s ».")
+                        % {"segment": segment, "example": HOURS_EXAMPLE}, code="hours")
+                opens_at, closes_at = _time(opens_text, segment), _time(closes_text, segment)
+                if closes_at <= opens_at:
+                    raise ValidationError(
+                        _("L'heure de fermeture doit suivre l'heure d'ouverture : « %(interval)s ».")
+                        % {"interval": interval}, code="hours")
+                rules.append(OpeningHours(days, opens_at, closes_at))
+        except ValidationError as error:
+            errors.append(error)
+    if len(rules) > MAX_HOURS_RULES:
+        errors.append(ValidationError(_("Au plus %(max)s plages horaires.") % {"max": MAX_HOURS_RULES}, code="hours"))
+    if errors:
+        raise ValidationError(errors)
+    return rules
+
+
+def hours_text(schedules: list[Any]) -> str:
+    """Schedule rows back into the text people type: 'MO-FR 09:00-12:00,13:00-16:30; SA 10:00-12:00'."""
+    by_days: dict[str, list[str]] = {}
+    for s in sorted(schedules, key=lambda s: (s.opens_at or datetime.time(0))):
+        if s.opens_at is None or s.closes_at is None:
+            continue
+        by_days.setdefault(s.byday, []).append(f"{s.opens_at:%H:%M}-{s.closes_at:%H:%M}")
+    return "; ".join(f"{_day_ranges(byday)} {','.join(times)}" for byday, times in by_days.items())
+
+
+def _day_ranges(byday: str) -> str:
+    indexes = sorted(WEEK.index(d) for d in byday.split(",") if d in WEEK)
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return ",".join(WEEK[r[0]] if len(r) == 1 else f"{WEEK[r[0]]}-{WEEK[r[-1]]}" for r in runs)
+
+
+def parse_languages(text: str) -> list[tuple[str, str]]:
+    """'français, Anglais' -> [('français', 'fr'), ('anglais', 'en')]: names as typed, lowered, no repeats."""
+    seen: list[tuple[str, str]] = []
+    for part in re.split(r"[,;\n]", text):
+        name = " ".join(part.split()).lower()
+        if name and name not in [n for n, _code in seen]:
+            seen.append((name, LANGUAGE_CODES.get(name, "")))
+    return seen
+
+
+def parse_territory_codes(text: str) -> list[TerritoryRef]:
+    """'12, 310 31084' -> the three territories; each unknown code is named."""
+    refs: list[TerritoryRef] = []
+    errors: list[ValidationError] = []
+    for code in re.split(r"[\s,;]+", text.strip()):
+        if not code:
+            continue
+        try:
+            ref = territory_get(code)
+        except NotFound as missing:
+            errors.append(ValidationError(str(missing), code="territory"))
+            continue
+        if ref.code not in [r.code for r in refs]:
+            refs.append(ref)
+    if errors:
+        raise ValidationError(errors)
+    return refs
+
+
+# ---- forms ---------------------------------------------------------------------------------
+
+
+class DirectoryOrganizationForm(forms.ModelForm):
+    class Meta:
+        model = DirectoryOrganization
+        fields = ["name", "description", "email", "website", "organization"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"organization": _lazy("L'organisation de Toit commun qui offre ces services, s'il y a lieu : "
+                                            "son personnel pourra alors les tenir à jour.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organization = self.fields["organization"]
+        assert isinstance(organization, forms.ModelChoiceField)
+        organization.queryset = Organization.objects.order_by("name")
+
+
+LOCATION_FIELDS = ["location_name", "address_1", "municipality", "postal_code", "latitude", "longitude"]
+EXTRA_FIELDS = ["languages", "service_area_codes", *LOCATION_FIELDS, "phone", "hours"]
+MULTIPLE_FIELDS = ["categories", "clienteles"]
+
+
+class ServiceForm(forms.ModelForm):
+    """A service's record, with the rows around it typed as plain text: languages, areas, hours."""
+
+    # Retiring is its own act (with a reason), not a choice on this form.
+    status = forms.ChoiceField(label=_lazy("Statut"), initial=ServiceStatus.ACTIVE, required=False,
+                               choices=[c for c in ServiceStatus.choices if c[0] != ServiceStatus.DEFUNCT])
+    categories = forms.ModelMultipleChoiceField(label=_lazy("Catégories"), queryset=categories(), required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    clienteles = forms.MultipleChoiceField(label=_lazy("Clientèles"), choices=Clientele.choices, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    languages = forms.CharField(
+        label=_lazy("Langues"), required=False, max_length=500,
+        help_text=_lazy("Séparées par des virgules, par exemple : français, anglais."))
+    service_area_codes = forms.CharField(
+        label=_lazy("Territoires desservis"), required=False, max_length=500,
+        help_text=_lazy("Codes de région, de MRC ou de municipalité, séparés par des virgules : 12, 310, 31084. "
+                        "QC pour tout le Québec."))
+    location_name = forms.CharField(label=_lazy("Nom du lieu"), required=False, max_length=200)
+    address_1 = forms.CharField(label=_lazy("Adresse"), required=False, max_length=300)
+    municipality = forms.ModelChoiceField(label=_lazy("Municipalité"), required=False,
+                                          queryset=Municipality.objects.order_by("name"))
+    postal_code = forms.CharField(label=_lazy("Code postal"), required=False, max_length=10,
+                                  help_text=_lazy("Par exemple G6G 1B2."))
+    latitude = forms.DecimalField(label=_lazy("Latitude"), required=False, max_digits=9, decimal_places=6,
+                                  min_value=-90, max_value=90)
+    longitude = forms.DecimalField(label=_lazy("Longitude"), required=False, max_digits=9, decimal_places=6,
+                                   min_value=-180, max_value=180)
+    phone = forms.CharField(label=_lazy("Téléphone"), required=False, max_length=40,
+                            help_text=_lazy("Par exemple 418 555-0101, poste 123."))
+    hours = forms.CharField(
+        label=_lazy("Heures d'ouverture"), required=False, max_length=500,
+        help_text=_lazy("Les jours puis les heures, séparés par des points-virgules : "
+                        "LU-VE 09:00-12:00,13:00-16:30; SA 10:00-12:00."))
+
+    class Meta:
+        model = Service
+        fields = ["directory_organization", "name", "alternate_name", "description", "url", "email", "status",
+                  "interpretation_services", "application_process", "fees_description",
+                  "eligibility_description", "accessibility", "minimum_age", "maximum_age", "alert",
+                  "categories", "clienteles"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "application_process": forms.Textarea(attrs={"rows": 3}),
+            "fees_description": forms.Textarea(attrs={"rows": 2}),
+            "eligibility_description": forms.Textarea(attrs={"rows": 3}),
+            "accessibility": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("minimum_age", "maximum_age"):
+            age = self.fields[name]
+            age.validators.append(_max_age)
+            age.widget.attrs.update({"min": 0, "max": MAX_AGE})
+        if self.instance.pk:
+            self.initial.update(initial_extras(self.instance))
+            self.initial["categories"] = [str(t.pk) for t in self.instance.categories.all()]
+
+    def clean_status(self) -> str:
+        return self.cleaned_data["status"] or ServiceStatus.ACTIVE
+
+    def clean_languages(self) -> list[tuple[str, str]]:
+        found = parse_languages(self.cleaned_data["languages"])
+        if len(found) > MAX_LANGUAGES:
+            raise ValidationError(_("Au plus %(max)s langues.") % {"max": MAX_LANGUAGES})
+        if any(len(name) > 100 for name, _code in found):
+            raise ValidationError(_("Un nom de langue a au plus 100 caractères."))
+        return found
+
+    def clean_service_area_codes(self) -> list[TerritoryRef]:
+        refs = parse_territory_codes(self.cleaned_data["service_area_codes"])
+        if len(refs) > MAX_SERVICE_AREAS:
+            raise ValidationError(_("Au plus %(max)s territoires desservis.") % {"max": MAX_SERVICE_AREAS})
+        return refs
+
+    def clean_postal_code(self) -> str:
+        text = self.cleaned_data["postal_code"].strip()
+        return parse_postal_code(text) if text else ""
+
+    def clean_phone(self) -> PhoneNumber | None:
+        text = self.cleaned_data["phone"].strip()
+        return parse_phone(text) if text else None
+
+    def clean_hours(self) -> list[OpeningHours]:
+        return parse_hours(self.cleaned_data["hours"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        low, high = cleaned.get("minimum_age"), cleaned.get("maximum_age")
+        if low is not None and high is not None and low > high:
+            self.add_error("maximum_age", _("L'âge maximum doit être au moins l'âge minimum."))
+        given = [f for f in LOCATION_FIELDS if cleaned.get(f) not in (None, "")]
+        if given or any(f in self.errors for f in LOCATION_FIELDS):
+            for f in ("address_1", "municipality", "postal_code"):
+                if f not in given and f not in self.errors:
+                    self.add_error(f, _("Ce champ est obligatoire pour indiquer un lieu."))
+        return cleaned
+
+    def has_location(self) -> bool:
+        return bool(self.cleaned_data.get("address_1"))
+
+
+def _max_age(value: int | None) -> None:
+    if value is not None and value > MAX_AGE:
+        raise ValidationError(_("L'âge doit être entre 0 et %(max)s ans.") % {"max": MAX_AGE})
+
+
+def primary_location(service: Service) -> Any | None:
+    """The place the form edits: the service's first place by name (most services have one)."""
+    links = sorted(service.service_at_locations.all(), key=lambda sal: (sal.location.name, str(sal.location.pk)))
+    return links[0].location if links else None
+
+
+def primary_phone(service: Service) -> Any | None:
+    phones = sorted(service.phones.all(), key=lambda p: (p.type != "voice", p.number, str(p.pk)))
+    return phones[0] if phones else None
+
+
+def initial_extras(service: Service) -> dict[str, Any]:
+    """The form's plain-text fields for a stored service: what the edit page shows."""
+    location = primary_location(service)
+    address = next(iter(sorted(location.addresses.all(), key=lambda a: str(a.pk))), None) if location else None
+    phone = primary_phone(service)
+    return {
+        "languages": ", ".join(lang.name for lang in service.languages.all()),
+        "service_area_codes": ", ".join(a.territory_code for a in sorted(service.service_areas.all(),
+                                                                         key=lambda a: a.territory_code)),
+        "location_name": location.name if location else "",
+        "address_1": address.address_1 if address else "",
+        "municipality": location.municipality_id if location else None,
+        "postal_code": address.postal_code if address else "",
+        "latitude": location.latitude if location else None,
+        "longitude": location.longitude if location else None,
+        "phone": (f"{phone.number} poste {phone.extension}" if phone.extension else phone.number) if phone else "",
+        "hours": hours_text(list(service.schedules.all())),
+    }
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label=_lazy("Raison du retrait"), max_length=500,
+                             widget=forms.TextInput(attrs={"size": 50}),
+                             help_text=_lazy("Par exemple : le service a fermé en mars."))

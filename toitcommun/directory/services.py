@@ -1,0 +1,285 @@
+"""Acts on the resource directory: providers, services, their verification and retirement.
+
+Nothing is deleted: a service that closes is retired (kept, hidden from the
+public) and can be restored. The rows typed as text on a service's form (its
+languages, areas, hours) are rewritten on each save; the audit keeps them before
+and after. Every act refreshes the full-text index of the services it touched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from toitcommun.access.services import audit_record, snapshot
+from toitcommun.errors import PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.versioning import expected_version, save_if_current
+
+from . import rules
+from .forms import (
+    MULTIPLE_FIELDS,
+    DirectoryOrganizationForm,
+    ServiceForm,
+    initial_extras,
+    primary_location,
+    primary_phone,
+)
+from .models import (
+    Address,
+    DirectoryOrganization,
+    Language,
+    Location,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceStatus,
+)
+from .search import index_services
+from .selectors import service_get
+
+MAX_REASON = 500
+# The service's own columns the form writes (categories are a many-to-many, set apart).
+CORE_FIELDS = [f for f in ServiceForm.Meta.fields if f != "categories"]
+
+
+def form_errors(form: Any) -> dict[str, list[str]]:
+    return {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+
+
+def _refuse_outsiders(actor: Any) -> None:
+    """Before reading any input: somebody who keeps no part of the directory is refused outright."""
+    if not rules.can_keep_directory(actor):
+        raise PermissionRefused(_("Vous ne pouvez pas modifier le répertoire."))
+
+
+def service_record(service: Service) -> dict[str, Any]:
+    """The service as its form shows it, JSON-ready: the audit's before and after, a conflict's current."""
+    record = snapshot(service) or {}
+    extras = initial_extras(service)
+    for name in ("latitude", "longitude"):
+        extras[name] = None if extras[name] is None else str(extras[name])
+    record["categories"] = sorted(str(term.pk) for term in service.categories.all())
+    return {**record, **extras, "status": service.status, "version": service.version,
+            "last_verified_on": service.last_verified_on.isoformat() if service.last_verified_on else None}
+
+
+# ---- providers -----------------------------------------------------------------------------
+
+
+def directory_organization_create(*, actor: Any, data: dict[str, Any]) -> DirectoryOrganization:
+    """Add a provider to the directory, linked to one of our organizations when it is the same."""
+    _refuse_outsiders(actor)
+    form = DirectoryOrganizationForm(data)
+    if not form.is_valid():
+        raise ValidationFailed(form_errors(form))
+    organization = form.cleaned_data["organization"]
+    if not rules.can_create_directory_organization(actor, organization.pk if organization else None):
+        raise PermissionRefused(_("Vous ne pouvez ajouter au répertoire que votre propre organisation."))
+    provider = form.save(commit=False)
+    with transaction.atomic():
+        provider.save()
+        audit_record(actor=actor, action="directory_organization.create", instance=provider,
+                     after=snapshot(provider))
+    return provider
+
+
+# ---- services ------------------------------------------------------------------------------
+
+
+def _write_details(service: Service, cleaned: dict[str, Any]) -> None:
+    """Languages, service areas, hours, the main place and the phone, from the form's cleaned data."""
+    service.categories.set(cleaned["categories"])
+    Language.objects.filter(service=service).delete()
+    Language.objects.bulk_create([Language(service=service, name=name, code=code)
+                                  for name, code in cleaned["languages"]])
+    ServiceArea.objects.filter(service=service).delete()
+    ServiceArea.objects.bulk_create([ServiceArea(service=service, territory_code=ref.code, name=ref.name)
+                                     for ref in cleaned["service_area_codes"]])
+    Schedule.objects.filter(service=service).delete()
+    Schedule.objects.bulk_create([Schedule(service=service, freq="WEEKLY", byday=rule.byday,
+                                           opens_at=rule.opens_at, closes_at=rule.closes_at)
+                                  for rule in cleaned["hours"]])
+    _write_location(service, cleaned)
+    _write_phone(service, cleaned["phone"])
+
+
+def _write_location(service: Service, cleaned: dict[str, Any]) -> None:
+    location = primary_location(Service.objects.prefetch_related(
+        "service_at_locations__location").get(pk=service.pk))
+    if not cleaned.get("address_1"):
+        # The service no longer names a place: unlink it; the place stays with its provider.
+        if location is not None:
+            ServiceAtLocation.objects.filter(service=service, location=location).delete()
+        return
+    municipality = cleaned["municipality"]
+    if location is None:
+        location = Location(directory_organization_id=service.directory_organization_id)
+    location.name = cleaned["location_name"]
+    location.municipality = municipality
+    location.latitude, location.longitude = cleaned["latitude"], cleaned["longitude"]
+    location.save()
+    ServiceAtLocation.objects.get_or_create(service=service, location=location)
+    address = location.addresses.order_by("id").first() or Address(location=location)
+    address.address_1 = cleaned["address_1"]
+    address.city = municipality.name
+    address.postal_code = cleaned["postal_code"]
+    address.save()
+
+
+def _write_phone(service: Service, number: Any) -> None:
+    phone = primary_phone(Service.objects.prefetch_related("phones").get(pk=service.pk))
+    if number is None:
+        if phone is not None:
+            phone.delete()
+        return
+    phone = phone or Phone(service=service, type="voice")
+    phone.number, phone.extension = number.number, number.extension
+    phone.save()
+
+
+def _territories_in(cleaned: dict[str, Any]) -> frozenset[str]:
+    """Every territory code a service lies in once saved with this form's data."""
+    codes = {ref.code for ref in cleaned["service_area_codes"]}
+    if cleaned.get("address_1") and cleaned.get("municipality") is not None:
+        codes.add(cleaned["municipality"].code)
+    covering = rules.territories_covering(codes)
+    return frozenset().union(*(covering[c] for c in codes))
+
+
+def _saved(service_id: Any) -> Service:
+    """The service as stored now, indexed for search."""
+    service = service_get(service_id, include_retired=True)
+    index_services([service])
+    return service
+
+
+def service_create(*, actor: Any, data: dict[str, Any]) -> Service:
+    """Add a service to the directory, with its languages, areas, main place, phone and hours."""
+    _refuse_outsiders(actor)
+    form = ServiceForm(data)
+    if not form.is_valid():
+        raise ValidationFailed(form_errors(form))
+    provider = form.cleaned_data["directory_organization"]
+    if not rules.can_create_service(actor, provider.organization_id):
+        raise PermissionRefused(_("Vous ne pouvez ajouter un service que pour votre propre organisation."))
+    service = form.save(commit=False)
+    with transaction.atomic():
+        service.save()
+        _write_details(service, form.cleaned_data)
+        service = _saved(service.pk)
+        audit_record(actor=actor, action="service.create", instance=service, after=service_record(service))
+    return service
+
+
+def _overlay(service: Service, data: Any) -> dict[str, Any]:
+    """The stored values, overlaid by what was sent: a field not sent is kept; sent empty, it is emptied.
+
+    A page posts the whole form (its view sends the checkbox lists even when none is ticked);
+    the API sends only what changes.
+    """
+    sent: dict[str, Any] = {}
+    for key in data:
+        if key in MULTIPLE_FIELDS:
+            values = data.getlist(key) if hasattr(data, "getlist") else data[key]
+            sent[key] = [v for v in (values or []) if v not in ("", None)]
+        else:
+            sent[key] = data.get(key)
+    return {**ServiceForm(instance=service).initial, **sent}
+
+
+def service_update(*, actor: Any, service_id: Any, version: Any, data: dict[str, Any]) -> Service:
+    """Change a service. Refused with VersionConflict if somebody saved it since ``version``."""
+    service = service_get(service_id, include_retired=True)
+    if not rules.can_change_service(actor, service):
+        raise PermissionRefused(_("Vous ne pouvez pas modifier ce service."))
+    expected = expected_version(version)
+    if service.status == ServiceStatus.DEFUNCT:
+        raise ValidationFailed({"status": [_("Ce service est retiré : rétablissez-le avant de le modifier.")]})
+    form = ServiceForm(_overlay(service, data), instance=Service.objects.get(pk=service.pk))
+    if not form.is_valid():
+        raise ValidationFailed(form_errors(form))
+    cleaned = form.cleaned_data
+    if not rules.may_keep(actor, cleaned["directory_organization"].organization_id, _territories_in(cleaned)):
+        raise PermissionRefused(_("Vous ne pouvez pas confier ce service à cette organisation ou à ce territoire."))
+    before = service_record(service)
+    with transaction.atomic():
+        try:
+            # save_if_current is typed for integer keys; a UUID key works the same.
+            save_if_current(Service, service.pk, expected,  # type: ignore[arg-type]
+                            {f: cleaned[f] for f in CORE_FIELDS}, lambda pk: service_get(pk, include_retired=True))
+        except VersionConflict as stale:
+            stale.current = service_record(service_get(service.pk, include_retired=True))
+            raise
+        _write_details(service, cleaned)
+        service = _saved(service.pk)
+        audit_record(actor=actor, action="service.update", instance=service, before=before,
+                     after=service_record(service))
+    return service
+
+
+def service_verify(*, actor: Any, service_id: Any) -> Service:
+    """Confirm that the service's record is still right today (staff flag it after a year)."""
+    service = service_get(service_id, include_retired=True)
+    if not rules.can_verify_service(actor, service):
+        raise PermissionRefused(_("Vous ne pouvez pas vérifier ce service."))
+    if service.status == ServiceStatus.DEFUNCT:
+        raise ValidationFailed({"status": [_("Ce service est retiré : rétablissez-le avant de le vérifier.")]})
+    before = service_record(service)
+    with transaction.atomic():
+        # Verifying changes no content: the version stays, so nobody's edit in progress conflicts.
+        Service.objects.filter(pk=service.pk).update(
+            last_verified_on=timezone.localdate(), verified_by=actor,
+            verified_by_label=actor.get_full_name() or actor.get_username(),
+        )
+        service = _saved(service.pk)
+        audit_record(actor=actor, action="service.verify", instance=service, before=before,
+                     after=service_record(service))
+    return service
+
+
+def _set_status(*, actor: Any, service: Service, status: str, action: str, already: str,
+                extra: dict[str, Any] | None = None) -> Service:
+    before = service_record(service)
+    with transaction.atomic():
+        # The status is bumped with the version: an edit page open on the old status cannot undo it.
+        changed = Service.objects.filter(pk=service.pk).exclude(status=status).update(
+            status=status, version=F("version") + 1, updated_at=timezone.now())
+        if not changed:
+            raise ValidationFailed({"status": [already]})
+        service = _saved(service.pk)
+        audit_record(actor=actor, action=action, instance=service, before=before,
+                     after={**service_record(service), **(extra or {})})
+    return service
+
+
+def service_retire(*, actor: Any, service_id: Any, reason: str) -> Service:
+    """Take a service out of the public directory: it is kept, with why, and can be restored."""
+    service = service_get(service_id, include_retired=True)
+    if not rules.can_retire_service(actor, service):
+        raise PermissionRefused(_("Vous ne pouvez pas retirer ce service."))
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationFailed({"reason": [_("Indiquez pourquoi ce service est retiré.")]})
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed({"reason": [
+            _("La raison a au plus %(max)s caractères (actuellement %(n)s).") % {"max": MAX_REASON, "n": len(reason)}
+        ]})
+    return _set_status(actor=actor, service=service, status=ServiceStatus.DEFUNCT, action="service.retire",
+                       already=_("Ce service est déjà retiré."), extra={"reason": reason})
+
+
+def service_restore(*, actor: Any, service_id: Any) -> Service:
+    """Bring a retired service back to the public directory, as active."""
+    service = service_get(service_id, include_retired=True)
+    if not rules.can_retire_service(actor, service):
+        raise PermissionRefused(_("Vous ne pouvez pas rétablir ce service."))
+    if service.status != ServiceStatus.DEFUNCT:
+        raise ValidationFailed({"status": [_("Ce service n'est pas retiré.")]})
+    return _set_status(actor=actor, service=service, status=ServiceStatus.ACTIVE, action="service.restore",
+                       already=_("Ce service n'est pas retiré."))
