@@ -83,6 +83,11 @@ def can_keep_directory(user: Any) -> bool:
     return r.is_administrator(user) or r.has_role(user, [Role.REGIONAL_COORDINATOR, Role.ORGANIZATION_STAFF])
 
 
+def can_choose_any_provider(user: Any) -> bool:
+    """Administrators and coordinators work with every provider; staff with their organization's."""
+    return r.is_administrator(user) or r.has_role(user, [Role.REGIONAL_COORDINATOR])
+
+
 def can_create_directory_organization(user: Any, organization_id: int | None) -> bool:
     """Administrators and coordinators; an organization's staff for their own organization."""
     return (

@@ -1,6 +1,16 @@
 """Staff pages of the resource directory, under /repertoire/gestion/."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import staff_views as views
 
 app_name = "directory_staff"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.service_list, name="list"),
+    path("services/nouveau/", views.service_create_page, name="service_create"),
+    path("services/<str:pk>/modifier/", views.service_edit, name="service_edit"),
+    path("services/<str:pk>/verifier/", views.service_verify_page, name="service_verify"),
+    path("services/<str:pk>/retirer/", views.service_retire_page, name="service_retire"),
+    path("services/<str:pk>/retablir/", views.service_restore_page, name="service_restore"),
+    path("organisations/nouvelle/", views.organization_create_page, name="organization_create"),
+]

@@ -1,0 +1,353 @@
+"""The directory's staff pages: every service (retired ones too), adding, changing, verifying, retiring.
+
+Parse, call a selector or a service, render. The rules decide who sees which button;
+the services check again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from toitcommun.access import rules as access_rules
+from toitcommun.errors import PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.organizations.models import Organization
+from toitcommun.views_common import is_htmx, or_404, refuse
+
+from . import rules
+from .forms import MULTIPLE_FIELDS, DirectoryOrganizationForm, RetireForm, ServiceForm
+from .models import DirectoryOrganization, Service, ServiceStatus
+from .selectors import is_stale, search_query, service_get, services_search, services_to_verify
+from .services import (
+    directory_organization_create,
+    service_create,
+    service_restore,
+    service_retire,
+    service_update,
+    service_verify,
+)
+
+PAGE_SIZE = 50
+
+# How the service form is laid out: a legend, then its fields.
+FIELD_GROUPS = [
+    (_lazy("Le service"), ["directory_organization", "name", "alternate_name", "description", "status", "categories",
+                       "url", "email", "alert"]),
+    (_lazy("Pour qui"), ["clienteles", "minimum_age", "maximum_age", "eligibility_description"]),
+    (_lazy("Comment y accéder"), ["application_process", "fees_description", "languages", "interpretation_services",
+                              "accessibility"]),
+    (_lazy("Où et quand"), ["service_area_codes", "location_name", "address_1", "municipality", "postal_code",
+                        "latitude", "longitude", "phone", "hours"]),
+]
+
+
+@dataclass
+class Row:
+    """One service of the staff list, with what this person may do to it."""
+
+    service: Service
+    stale: bool
+    can_edit: bool
+    can_verify: bool
+    error: str = ""
+
+
+def _refuse_outsiders(request: HttpRequest) -> None:
+    if not rules.can_use_directory_staff_pages(request.user):
+        raise PermissionDenied(_("Ces pages sont réservées aux personnes qui tiennent le répertoire à jour."))
+
+
+def _rows(user: Any, services: list[Service]) -> list[Row]:
+    prefetch_related_objects(services, "service_areas")
+    places = rules.territories_of(services)
+    return [
+        Row(service=s, stale=s.status != ServiceStatus.DEFUNCT and is_stale(s),
+            can_edit=rules.can_change_service(user, s, places[s.pk]),
+            can_verify=s.status != ServiceStatus.DEFUNCT and rules.can_verify_service(user, s, places[s.pk]))
+        for s in services
+    ]
+
+
+@login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    _refuse_outsiders(request)
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    status = status if status in ServiceStatus.values else ""
+    to_verify = request.GET.get("to_verify") == "1"
+    error = ""
+    try:
+        query = search_query(text=q)
+    except ValidationFailed as refusal:
+        error, query = " ".join(m for reasons in refusal.errors.values() for m in reasons), search_query()
+    services = services_search(query, include_retired=True)
+    if status:
+        services = services.filter(status=status)
+    if to_verify:
+        services = services.filter(pk__in=services_to_verify().values("pk"))
+    page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page, "rows": _rows(request.user, list(page.object_list)), "q": q, "status": status,
+        "to_verify": to_verify, "statuses": ServiceStatus.choices, "error": error, "query": params.urlencode(),
+        "can_add": rules.can_keep_directory(request.user), "next": request.get_full_path(),
+    }
+    template = "directory/staff/list.html#results" if is_htmx(request) else "directory/staff/list.html"
+    return render(request, template, context)
+
+
+# ---- adding and changing -------------------------------------------------------------------
+
+
+def _whole_form(post: QueryDict) -> QueryDict:
+    """The page posts the whole form: a checkbox list with nothing ticked is sent as empty, not left out."""
+    data = post.copy()
+    for name in MULTIPLE_FIELDS:
+        data.setlist(name, post.getlist(name))
+    return data
+
+
+def _show_errors(form: forms.BaseForm, refusal: ValidationFailed) -> None:
+    """The form's own errors, plus those only the service found; the same reason is shown once."""
+    form.is_valid()
+    for field, reasons in refusal.errors.items():
+        target = field if field in form.fields else None
+        shown = [str(m) for m in form.errors.get(target or NON_FIELD_ERRORS, [])]
+        for message in reasons:
+            if message not in shown:
+                form.add_error(target, message)
+
+
+def _limit_providers(form: ServiceForm, user: Any) -> None:
+    """Staff pick among their own organization's providers; administrators and coordinators among all."""
+    field = form.fields["directory_organization"]
+    assert isinstance(field, forms.ModelChoiceField)
+    providers = DirectoryOrganization.objects.order_by("name")
+    if not rules.can_choose_any_provider(user):
+        providers = providers.filter(organization_id__in=access_rules.organizations_of(user))
+    field.queryset = providers
+
+
+def _groups(form: forms.BaseForm) -> list[tuple[Any, list[forms.BoundField]]]:
+    return [(legend, [form[name] for name in names if name in form.fields]) for legend, names in FIELD_GROUPS]
+
+
+@login_required
+def service_create_page(request: HttpRequest) -> HttpResponse:
+    if not rules.can_keep_directory(request.user):
+        raise PermissionDenied(_("Vous ne pouvez pas ajouter de service au répertoire."))
+    form = ServiceForm(request.POST or None, initial={"directory_organization": request.GET.get("provider")})
+    _limit_providers(form, request.user)
+    if request.method == "POST":
+        try:
+            service = service_create(actor=request.user, data=_whole_form(request.POST))
+        except ValidationFailed as refusal:
+            _show_errors(form, refusal)
+        except PermissionRefused as refusal:
+            form.is_valid()
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Service ajouté au répertoire."))
+            return redirect("directory_staff:service_edit", pk=service.pk)
+    return render(request, "directory/staff/service_form.html",
+                  {"form": form, "groups": _groups(form), "creating": True})
+
+
+def _labels(field: forms.Field) -> dict[str, str]:
+    choices = cast(Iterable[tuple[Any, Any]], getattr(field, "choices", []))
+    return {str(value): str(label) for value, label in choices}
+
+
+def _typed_and_stored(field: forms.Field, typed: Any, stored: Any) -> tuple[str, str] | None:
+    """What this person typed and what is stored, as shown, when they differ; None when the same."""
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        labels = _labels(field)
+        typed_set, stored_set = {str(v) for v in typed}, {str(v) for v in stored or []}
+        if typed_set == stored_set:
+            return None
+        return (", ".join(sorted(labels.get(v, v) for v in typed_set)),
+                ", ".join(sorted(labels.get(v, v) for v in stored_set)))
+    typed_text, stored_text = str(typed or "").strip(), "" if stored is None else str(stored)
+    try:
+        same = field.to_python(typed_text) == field.to_python(stored_text)
+    except DjangoValidationError:
+        same = typed_text == stored_text
+    if same:
+        return None
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        labels = _labels(field)
+        return labels.get(typed_text, typed_text), labels.get(stored_text, stored_text)
+    return typed_text, stored_text
+
+
+def _conflict_rows(form: forms.BaseForm, current: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the other person saved, next to what this person typed."""
+    rows = []
+    for name, field in form.fields.items():
+        if name not in current:
+            continue
+        data = cast(QueryDict, form.data)
+        typed = data.getlist(name) if name in MULTIPLE_FIELDS else data.get(name, "")
+        differs = _typed_and_stored(field, typed, current[name])
+        if differs:
+            rows.append({"label": field.label, "typed": differs[0], "stored": differs[1]})
+    return rows
+
+
+def _edit_context(request: HttpRequest, service: Service, **extra: Any) -> dict[str, Any]:
+    places = rules.territories_of([service])[service.pk]
+    return {
+        "service": service, "creating": False, "stale": is_stale(service),
+        "retired": service.status == ServiceStatus.DEFUNCT,
+        "can_verify": service.status != ServiceStatus.DEFUNCT and rules.can_verify_service(
+            request.user, service, places),
+        "can_retire": rules.can_retire_service(request.user, service, places),
+        "retire_form": RetireForm(), "version": service.version, "conflict": None, **extra,
+    }
+
+
+def _editable(request: HttpRequest, pk: str) -> Service:
+    service = or_404(service_get, pk, include_retired=True)
+    if not rules.can_change_service(request.user, service):
+        raise refuse(PermissionRefused(_("Vous ne pouvez pas modifier ce service.")))
+    return service
+
+
+@login_required
+def service_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    """The service's form; when somebody saved it meanwhile, the form again with what changed and what was typed."""
+    service = _editable(request, pk)
+    form, conflict = ServiceForm(instance=service), None
+    version: Any = service.version
+    if request.method == "POST":
+        form = ServiceForm(request.POST, instance=service)
+        version = request.POST.get("version", "")
+        try:
+            service_update(actor=request.user, service_id=service.pk, version=version,
+                           data=_whole_form(request.POST))
+        except ValidationFailed as refusal:
+            _show_errors(form, refusal)
+        except PermissionRefused as refusal:
+            raise refuse(refusal) from refusal
+        except VersionConflict as stale:
+            conflict, version = _conflict_rows(form, stale.current), stale.current_version
+            service = service_get(service.pk, include_retired=True)
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect("directory_staff:service_edit", pk=service.pk)
+    _limit_providers(form, request.user)
+    return render(request, "directory/staff/service_form.html", _edit_context(
+        request, service, form=form, groups=_groups(form), version=version, conflict=conflict))
+
+
+# ---- verifying, retiring, restoring --------------------------------------------------------
+
+
+def _back(request: HttpRequest, service: Service) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("directory_staff:service_edit", pk=service.pk)
+
+
+@login_required
+@require_POST
+def service_verify_page(request: HttpRequest, pk: str) -> HttpResponse:
+    """Mark a service verified today; from the list, htmx swaps its row."""
+    error = ""
+    try:
+        service = or_404(service_verify, actor=request.user, service_id=pk)
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    except ValidationFailed as refusal:
+        error = " ".join(m for reasons in refusal.errors.values() for m in reasons)
+        service = or_404(service_get, pk, include_retired=True)
+    if is_htmx(request):
+        row = _rows(request.user, [service_get(service.pk, include_retired=True)])[0]
+        row.error = error
+        return render(request, "directory/staff/list.html#row", {"row": row, "next": request.POST.get("next", "")})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Service vérifié aujourd'hui."))
+    return _back(request, service)
+
+
+@login_required
+@require_POST
+def service_retire_page(request: HttpRequest, pk: str) -> HttpResponse:
+    service = or_404(service_get, pk, include_retired=True)
+    retire_form = RetireForm(request.POST)
+    try:
+        service_retire(actor=request.user, service_id=service.pk, reason=request.POST.get("reason", ""))
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    except ValidationFailed as refusal:
+        _show_errors(retire_form, refusal)
+        form = ServiceForm(instance=service)
+        _limit_providers(form, request.user)
+        return render(request, "directory/staff/service_form.html", _edit_context(
+            request, service, form=form, groups=_groups(form), retire_form=retire_form))
+    messages.success(request, _("Service retiré : il n'apparaît plus dans le répertoire public. "
+                                "Vous pouvez le rétablir."))
+    return redirect("directory_staff:service_edit", pk=service.pk)
+
+
+@login_required
+@require_POST
+def service_restore_page(request: HttpRequest, pk: str) -> HttpResponse:
+    service = or_404(service_get, pk, include_retired=True)
+    try:
+        service_restore(actor=request.user, service_id=service.pk)
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    except ValidationFailed as refusal:
+        messages.error(request, " ".join(m for reasons in refusal.errors.values() for m in reasons))
+    else:
+        messages.success(request, _("Service rétabli : il apparaît de nouveau dans le répertoire public."))
+    return redirect("directory_staff:service_edit", pk=service.pk)
+
+
+# ---- providers -----------------------------------------------------------------------------
+
+
+@login_required
+def organization_create_page(request: HttpRequest) -> HttpResponse:
+    if not rules.can_keep_directory(request.user):
+        raise PermissionDenied(_("Vous ne pouvez pas ajouter d'organisation au répertoire."))
+    form = DirectoryOrganizationForm(request.POST or None)
+    organization = form.fields["organization"]
+    assert isinstance(organization, forms.ModelChoiceField)
+    if not rules.can_choose_any_provider(request.user):
+        organization.queryset = Organization.objects.filter(
+            pk__in=access_rules.organizations_of(request.user)).order_by("name")
+    if request.method == "POST":
+        try:
+            provider = directory_organization_create(actor=request.user, data=request.POST)
+        except ValidationFailed as refusal:
+            _show_errors(form, refusal)
+        except PermissionRefused as refusal:
+            form.is_valid()
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Organisation ajoutée au répertoire : ajoutez maintenant ses services."))
+            return redirect(f"{reverse('directory_staff:service_create')}?provider={provider.pk}")
+    return render(request, "directory/staff/organization_form.html", {"form": form})
