@@ -1,0 +1,408 @@
+"""The HSDS 3.0 exchange: valid documents out, the same documents back in, nothing half-imported."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import shutil
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import UserFactory
+from toitcommun.access.models import AuditEvent
+from toitcommun.directory import hsds
+from toitcommun.directory.models import (
+    Address,
+    Contact,
+    DirectoryOrganization,
+    Language,
+    Location,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceStatus,
+    TaxonomyTerm,
+)
+from toitcommun.directory.search import index_services, unindex_all
+from toitcommun.directory.taxonomy_seed import CATEGORIES_TAXONOMY, term_id
+from toitcommun.errors import PermissionRefused
+
+EXAMPLE = hsds.HSDS_DIR / "examples" / "service_full.json"
+DIRECTORY_MODELS = [Service, ServiceAtLocation, Location, DirectoryOrganization, Phone, Schedule, Address,
+                    ServiceArea, Language, Contact]
+
+
+@pytest.fixture
+def directory(db, thetford):
+    """A provider in Thetford Mines with two active services sharing a place, and a retired one."""
+    verifier = UserFactory(username="verifier", email="verification@entraide.example.org")
+    provider = DirectoryOrganization.objects.create(
+        name="Réseaux d'entraide des Appalaches (test)", alternate_name="RÉA",
+        description="Entraide alimentaire et budgétaire.", email="info@entraide.example.org",
+        website="https://entraide.example.org/")
+    Phone.objects.create(directory_organization=provider, number="418 555-0100", type="voice")
+    food = Service.objects.create(
+        directory_organization=provider, name="Épicerie solidaire", alternate_name="L'Épicerie",
+        description="Aide alimentaire à prix réduit.", url="https://entraide.example.org/epicerie",
+        email="epicerie@entraide.example.org", interpretation_services="Anglais sur demande",
+        application_process="Se présenter avec une preuve de revenu.", fees_description="Gratuit",
+        eligibility_description="Ménages à faible revenu de la MRC.", accessibility="Local au rez-de-chaussée",
+        minimum_age=18, alert="Fermé le 24 juin.", clienteles=["seniors", "families"],
+        last_verified_on=datetime.date(2025, 3, 1), verified_by=verifier, verified_by_label="Vérificatrice")
+    food.categories.add(term_id("category", "food"))
+    budget = Service.objects.create(
+        directory_organization=provider, name="Consultation budgétaire", description="Budget et dettes.",
+        minimum_age=16, maximum_age=99)
+    budget.categories.add(term_id("category", "budget_debt"), term_id("category", "legal_rights"))
+    retired = Service.objects.create(directory_organization=provider, name="Ancien comptoir", description="x",
+                                     status=ServiceStatus.DEFUNCT)
+    ServiceArea.objects.create(service=food, territory_code="310", name="MRC des Appalaches",
+                               description="Toute la MRC")
+    ServiceArea.objects.create(service=budget, territory_code="31084", name="Thetford Mines")
+    local = Location.objects.create(
+        directory_organization=provider, name="Local de l'entraide", description="Au sous-sol de l'église.",
+        transportation="Autobus 1", latitude=Decimal("46.093"), longitude=Decimal("-71.3035"),
+        municipality=thetford, accessibility="Rampe d'accès et toilette adaptée.")
+    Address.objects.create(location=local, address_1="123, rue Notre-Dame Ouest", city="Thetford Mines",
+                           region="Chaudière-Appalaches", postal_code="G6G 1J1")
+    Phone.objects.create(location=local, number="418 555-0111", extension=12, description="Accueil")
+    Phone.objects.create(service=food, number="418 555-0122")
+    Schedule.objects.create(location=local, byday="MO,TU,WE,TH,FR", opens_at=datetime.time(8, 30),
+                            closes_at=datetime.time(16))
+    Schedule.objects.create(service=food, byday="WE", opens_at=datetime.time(13), closes_at=datetime.time(16),
+                            valid_from=datetime.date(2025, 1, 1), valid_to=datetime.date(2025, 12, 31),
+                            description="Distribution du mercredi")
+    ServiceAtLocation.objects.create(service=food, location=local)
+    at_budget = ServiceAtLocation.objects.create(service=budget, location=local, description="Sur rendez-vous")
+    Schedule.objects.create(service_at_location=at_budget, byday="TH", opens_at=datetime.time(9),
+                            closes_at=datetime.time(12))
+    Language.objects.create(service=food, name="Français", code="fr")
+    Language.objects.create(service=food, name="English", code="en")
+    Contact.objects.create(service=budget, name="Julie Roy", title="Conseillère budgétaire",
+                           email="julie.roy@entraide.example.org")
+    index_services([food, budget, retired])
+    return {"food": food, "budget": budget, "retired": retired, "provider": provider, "local": local}
+
+
+def export(tmp_path: Path, name: str) -> dict[str, bytes]:
+    folder = tmp_path / name
+    return {p.name: p.read_bytes() for p in hsds.export_directory(folder)}
+
+
+def empty_the_directory() -> None:
+    """Every directory record goes; the taxonomy (seeded by a migration) stays."""
+    for model in DIRECTORY_MODELS:
+        model._default_manager.all().delete()
+    unindex_all()
+
+
+def documents_of(files: dict[str, bytes]) -> list[tuple[str, dict]]:
+    return [(name, json.loads(content)) for name, content in sorted(files.items())]
+
+
+def stored_counts() -> dict[str, int]:
+    return {m.__name__: m._default_manager.count() for m in DIRECTORY_MODELS} | {
+        "AuditEvent": AuditEvent.objects.count(), "TaxonomyTerm": TaxonomyTerm.objects.count()}
+
+
+# ---- export ----------------------------------------------------------------------------
+
+def test_every_exported_document_is_valid_strict_hsds(directory, tmp_path):
+    files = export(tmp_path, "out")
+
+    assert sorted(files) == sorted(f"{s.id}.json" for s in directory.values() if isinstance(s, Service))
+    for name, document in documents_of(files):
+        assert hsds.schema_errors(name, document, strict=True) == []
+
+
+def test_a_service_document_carries_its_organization_places_hours_areas_and_taxonomy(directory):
+    document = hsds.service_document(directory["food"])
+
+    assert document["organization"]["name"] == "Réseaux d'entraide des Appalaches (test)"
+    assert document["organization"]["phones"][0]["number"] == "418 555-0100"
+    assert document["assured_date"] == "2025-03-01"
+    assert document["assurer_email"] == "verification@entraide.example.org"
+    assert [a["uri"] for a in document["service_areas"]] == ["urn:toitcommun:territory:310"]
+    location = document["service_at_locations"][0]["location"]
+    assert location["addresses"][0]["city"] == "Thetford Mines"
+    assert location["latitude"] == 46.093
+    assert location["accessibility"][0]["description"] == "Rampe d'accès et toilette adaptée."
+    assert location["schedules"][0]["opens_at"] == "08:30:00"
+    terms = {(a["link_type"], a["taxonomy_term"]["code"]) for a in document["attributes"]}
+    assert terms == {("category", "food"), ("audience", "seniors"), ("audience", "families")}
+    assert "accessibility" not in document  # the service's own note has no HSDS field: not exported
+    assert "maximum_age" not in document  # empty values are left out
+
+
+def test_the_demo_directory_exports_valid_strict_hsds(demo, tmp_path):
+    files = export(tmp_path, "demo")
+
+    assert len(files) == Service.objects.count() >= 1
+    for name, document in documents_of(files):
+        assert hsds.schema_errors(name, document, strict=True) == []
+
+
+def test_the_demo_directory_comes_back_byte_for_byte(demo, tmp_path):
+    before = export(tmp_path, "before")
+    empty_the_directory()
+
+    report = hsds.import_documents(documents_of(before), as_system=True)
+
+    assert report.services_created == len(before)
+    assert export(tmp_path, "after") == before
+
+
+def test_exporting_twice_gives_the_same_bytes(directory, tmp_path):
+    assert export(tmp_path, "one") == export(tmp_path, "two")
+
+
+# ---- import ----------------------------------------------------------------------------
+
+def test_export_then_import_into_an_empty_directory_then_export_gives_the_same_bytes(directory, tmp_path):
+    before = export(tmp_path, "before")
+    empty_the_directory()
+
+    report = hsds.import_documents(sorted((tmp_path / "before").glob("*.json")), as_system=True)
+
+    assert report.services_created == 3
+    assert export(tmp_path, "after") == before
+    assert Location.objects.get().municipality.code == "31084"  # found again from the address
+    assert Service.objects.filter(search_text__contains="epicerie").count() == 1  # indexed for search
+
+
+def test_importing_our_own_export_changes_nothing(directory, tmp_path):
+    before = export(tmp_path, "out")
+    counts = stored_counts()
+
+    report = hsds.import_documents(documents_of(before), as_system=True)
+
+    assert (report.services_unchanged, report.changed_anything) == (3, False)
+    assert stored_counts() == counts
+    assert Service.objects.get(pk=directory["food"].pk).verified_by is not None  # the account is kept
+    assert export(tmp_path, "again") == before
+
+
+def test_importing_the_same_documents_twice_changes_nothing_the_second_time(directory, tmp_path):
+    files = export(tmp_path, "out")
+    empty_the_directory()
+    first = hsds.import_documents(documents_of(files), as_system=True)
+    counts = stored_counts()
+
+    second = hsds.import_documents(documents_of(files), as_system=True)
+
+    assert first.services_created == 3
+    assert (second.services_created, second.services_changed, second.services_unchanged) == (0, 0, 3)
+    assert not second.changed_anything
+    assert stored_counts() == counts
+
+
+def test_the_document_is_the_truth_for_its_service(directory, tmp_path, admin_user):
+    food = directory["food"]
+    document = hsds.service_document(food)
+    document["name"] = "Épicerie solidaire des Appalaches"
+    document["phones"] = []
+    document["service_areas"] = []
+    document["attributes"] = [a for a in document["attributes"] if a["taxonomy_term"]["code"] != "seniors"]
+    version = Service.objects.get(pk=food.pk).version
+
+    report = hsds.import_documents([("food.json", document)], actor=admin_user)
+
+    food = Service.objects.get(pk=food.pk)
+    assert (food.name, food.clienteles, food.version) == ("Épicerie solidaire des Appalaches", ["families"],
+                                                          version + 1)
+    assert not food.phones.exists() and not food.service_areas.exists()
+    assert report.counts["phone"]["deleted"] == 1 and report.counts["service_area"]["deleted"] == 1
+    event = AuditEvent.objects.get(action="service.hsds_import_update")
+    assert (event.object_id, event.actor) == (str(food.pk), admin_user)
+    assert event.before["name"] == "Épicerie solidaire" and event.after["name"] == food.name
+    assert Service.objects.filter(search_text__contains="appalaches", pk=food.pk).exists()
+
+
+def test_a_term_of_another_taxonomy_joins_our_categories(directory):
+    document = hsds.service_document(directory["budget"])
+    foreign = str(uuid.uuid4())
+    document["attributes"].append({
+        "id": str(uuid.uuid4()), "taxonomy_term_id": foreign,
+        "taxonomy_term": {"id": foreign, "code": "BH-1800", "name": "Money Management",
+                          "description": "Budget counselling (211 LA).", "taxonomy": "AIRS/211 LA County"},
+    })
+
+    report = hsds.import_documents([("budget.json", document)], as_system=True)
+
+    term = TaxonomyTerm.objects.get(pk=foreign)
+    assert (term.taxonomy_id, term.code, term.name) == (CATEGORIES_TAXONOMY, "BH-1800", "Money Management")
+    assert term in Service.objects.get(pk=directory["budget"].pk).categories.all()
+    assert report.terms_created == ["Money Management"]
+
+
+def test_the_official_example_imports_and_drops_what_we_do_not_keep(db):
+    report = hsds.import_documents([EXAMPLE], as_system=True)
+
+    service = Service.objects.get(pk="ac148810-d857-441c-9679-408f346de14b")
+    assert (service.name, service.directory_organization.name) == ("Community Counselling",
+                                                                   "Example Organization Inc.")
+    assert (service.minimum_age, service.last_verified_on) == (12, datetime.date(2005, 1, 1))
+    phone = Phone.objects.get()  # one id, listed under the service, its place and its organization
+    assert (phone.service_id, phone.location_id, phone.directory_organization_id) == (
+        service.pk, uuid.UUID("3a19ff88-4620-4d17-9830-ac1d859eb5d5"), service.directory_organization_id)
+    location = Location.objects.get()
+    assert location.accessibility.startswith("The building is equipped with induction loops")
+    assert location.municipality is None  # MyCity is not in Québec
+    area = ServiceArea.objects.get()
+    assert (area.territory_code, area.description[:30]) == ("", "The service is available to al")
+    assert {"service.wait_time", "service.fees", "organization.tax_status", "schedule.byweekno",
+            "location.external_identifier", "service_area.extent"} <= set(report.dropped_fields)
+    document = hsds.service_document(service)
+    assert hsds.schema_errors("again", document) == []
+    assert not hsds.import_documents([EXAMPLE], as_system=True).changed_anything
+
+
+# ---- refusals --------------------------------------------------------------------------
+
+def _broken(mutate) -> dict:
+    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    mutate(document)
+    return document
+
+
+BROKEN = {
+    "bad uuid": (lambda d: d.update(id="not-a-uuid"), "$.id", "is not a 'uuid'"),
+    "missing name": (lambda d: d.pop("name"), "$", "'name' is a required property"),
+    "unknown field": (lambda d: d.update(colour="blue"), "$", "'colour' was unexpected"),
+    "number as string": (lambda d: d.update(minimum_age="12"), "$.minimum_age", "is not of type 'number'"),
+    "unknown territory": (lambda d: d["service_areas"][0].update(uri="urn:toitcommun:territory:999"),
+                          "$.service_areas[0].uri", "unknown territory code '999'"),
+    "bad opening time": (lambda d: d["schedules"][0].update(id=str(uuid.uuid4()), opens_at="10h"),
+                         "$.schedules[0].opens_at", "is not HH:MM or HH:MM:SS"),
+    "one id, two contents": (lambda d: d["phones"][0].update(number="418 555-0199"),
+                             "$.phones[0]", "with different content"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_an_invalid_document_is_refused_and_nothing_of_the_run_is_stored(directory, tmp_path, case):
+    mutate, path, reason = BROKEN[case]
+    valid = hsds.service_document(directory["budget"])
+    valid.update(id=str(uuid.uuid4()), name="Un service tout neuf")
+    counts = stored_counts()
+
+    with pytest.raises(hsds.HsdsRejected) as refused:
+        hsds.import_documents([("a-valid.json", valid), ("broken.json", _broken(mutate))], as_system=True)
+
+    assert [(e.file, e.path) for e in refused.value.errors] == [("broken.json", path)]
+    assert reason in refused.value.errors[0].message
+    assert stored_counts() == counts
+
+
+def test_a_file_that_is_not_json_is_refused(db, tmp_path):
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+
+    with pytest.raises(hsds.HsdsRejected) as refused:
+        hsds.import_documents([tmp_path / "bad.json"], as_system=True)
+
+    assert refused.value.errors[0].file == "bad.json"
+    assert "not JSON" in refused.value.errors[0].message
+
+
+@pytest.mark.parametrize("who", ["office_staff", "nobody"])
+def test_only_administrators_and_coordinators_may_import(request, who):
+    user = request.getfixturevalue(who)
+
+    with pytest.raises(PermissionRefused):
+        hsds.import_documents([EXAMPLE], actor=user)
+
+    assert not Service.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["admin_user", "coordinator"])
+def test_administrators_and_coordinators_import(request, who):
+    user = request.getfixturevalue(who)
+
+    report = hsds.import_documents([EXAMPLE], actor=user)
+
+    assert report.services_created == 1
+    assert AuditEvent.objects.get(action="service.hsds_import_create").actor == user
+
+
+# ---- the API ---------------------------------------------------------------------------
+
+def test_the_api_lists_active_services_as_an_hsds_page(client, directory):
+    with CaptureQueriesContext(connection) as one_per_page:
+        response = client.get("/api/v1/hsds/services", {"per_page": 1, "page": 2})
+    with CaptureQueriesContext(connection) as two_per_page:
+        client.get("/api/v1/hsds/services", {"per_page": 2})
+
+    assert response.status_code == 200
+    page = response.json()
+    assert {k: v for k, v in page.items() if k != "contents"} == {
+        "total_items": 2, "total_pages": 2, "page_number": 2, "size": 1, "first_page": False,
+        "last_page": True, "empty": False}
+    assert page["contents"] == [hsds.service_document(Service.objects.get(pk=directory["food"].pk))]
+    assert len(one_per_page) == len(two_per_page) <= 15  # prefetched: the same queries for any page size
+
+
+def test_the_api_gives_one_service_document(client, directory):
+    response = client.get(f"/api/v1/hsds/services/{directory['budget'].pk}")
+
+    assert response.status_code == 200
+    assert response.json() == hsds.service_document(Service.objects.get(pk=directory["budget"].pk))
+    assert hsds.schema_errors("api", response.json()) == []
+
+
+@pytest.mark.parametrize("service_id", [str(uuid.uuid4()), "not-a-uuid", "retired"])
+def test_the_api_answers_404_for_unknown_malformed_or_retired_services(client, directory, service_id):
+    if service_id == "retired":
+        service_id = str(directory["retired"].pk)
+
+    response = client.get(f"/api/v1/hsds/services/{service_id}")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Introuvable."}
+
+
+def test_the_api_page_after_the_last_is_empty_and_bad_paging_is_refused(client, directory):
+    assert client.get("/api/v1/hsds/services", {"page": 9}).json()["empty"] is True
+    assert client.get("/api/v1/hsds/services", {"page": 0}).status_code == 422
+
+
+# ---- the commands ----------------------------------------------------------------------
+
+def test_the_commands_export_and_import_a_folder(directory, tmp_path, capsys):
+    call_command("export_hsds", str(tmp_path / "out"))
+    empty_the_directory()
+
+    call_command("import_hsds", str(tmp_path / "out"))
+
+    output = capsys.readouterr().out
+    assert "3 HSDS 3.0.0 service documents written" in output
+    assert "service: 3 created, 0 changed, 0 unchanged, 0 deleted" in output
+    assert Service.objects.count() == 3
+
+
+def test_the_import_command_lists_each_error_and_fails(db, tmp_path, capsys):
+    shutil.copy(EXAMPLE, tmp_path / "good.json")
+    broken = copy.deepcopy(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    broken["id"] = "not-a-uuid"
+    (tmp_path / "broken.json").write_text(json.dumps(broken), encoding="utf-8")
+
+    with pytest.raises(CommandError) as failed:
+        call_command("import_hsds", str(tmp_path))
+
+    assert failed.value.returncode == 1  # manage.py exits with this status
+    assert "broken.json $.id: 'not-a-uuid' is not a 'uuid'" in capsys.readouterr().err
+    assert not Service.objects.exists()
+
+
+def test_the_import_command_refuses_a_folder_without_documents(db, tmp_path):
+    with pytest.raises(CommandError):
+        call_command("import_hsds", str(tmp_path))
