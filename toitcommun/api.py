@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from toitcommun.access.api import router as access_router
+from toitcommun.directory.api import router as directory_router
 from toitcommun.directory.hsds_api import router as hsds_router
 from toitcommun.errors import (
     NotFound,
@@ -63,6 +64,7 @@ api.add_router("", territory_router)
 api.add_router("", housing_router)
 api.add_router("", organizations_router)
 api.add_router("/hsds", hsds_router)
+api.add_router("/directory", directory_router)
 
 
 def _answer(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
