@@ -148,6 +148,15 @@ def test_removing_the_address_unlinks_the_place_but_keeps_it(office_staff, provi
     assert provider.locations.count() == 1
 
 
+def test_a_place_without_an_address_is_kept_when_the_service_changes(office_staff, provider):
+    """Places imported from elsewhere may name only a municipality."""
+    service = ServiceFactory(directory_organization=provider)
+    location = place(service, "31084", "Point de service")
+    updated = service_update(actor=office_staff, service_id=service.pk, version=1, data={"name": "Nouveau nom"})
+    assert [sal.location for sal in updated.service_at_locations.all()] == [location]
+    assert not location.addresses.exists()
+
+
 def test_the_second_of_two_simultaneous_edits_is_refused(coordinator, office_staff, service):
     service_update(actor=coordinator, service_id=service.pk, version=1, data={"name": "Soutien communautaire"})
 
@@ -366,8 +375,8 @@ def test_staff_may_not_hand_their_service_to_another_provider(office_staff, serv
     ({"clienteles": ["pets"]}, "clienteles", None),
     ({"latitude": "95"}, "latitude", None),
     ({"url": "pas une adresse"}, "url", None),
-    ({"address_1": "", "location_name": "Local"}, "address_1", "Ce champ est obligatoire pour indiquer un lieu."),
-    ({"municipality": ""}, "municipality", "Ce champ est obligatoire pour indiquer un lieu."),
+    ({"address_1": "", "location_name": "Local"}, "address_1", "Ce champ est obligatoire pour indiquer une adresse."),
+    ({"municipality": ""}, "municipality", "Ce champ est obligatoire pour indiquer une adresse."),
     ({"languages": "x" * 101}, "languages", None),
 ])
 def test_bad_service_input_names_the_field_and_stores_nothing(office_staff, provider, changes, field, message):

@@ -162,7 +162,7 @@ def test_bad_input_shows_french_errors_and_keeps_what_was_typed(client, office_s
     for message in ("Territoire inconnu : 99999.", "Entrez un code postal canadien",
                     "Entrez un numéro de téléphone à 10 chiffres", "Jour inconnu : « LUNDI »",
                     "L&#x27;âge maximum doit être au moins l&#x27;âge minimum.",
-                    "Ce champ est obligatoire pour indiquer un lieu."):
+                    "Ce champ est obligatoire pour indiquer une adresse."):
         assert message in body, message
     assert body.count("Territoire inconnu : 99999.") == 1  # the form and the service agree: said once
     assert 'value="310 99999"' in body and 'value="lundi matin"' in body and 'value="55, rue Notre-Dame"' in body

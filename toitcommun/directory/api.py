@@ -289,9 +289,9 @@ def service_detail(request: HttpRequest, service_id: str) -> Service:
 
 
 @router.post("/services", response={201: ServiceDetail}, auth=write_auth, summary="Add a service")
-def service_add(request: HttpRequest, payload: ServiceIn) -> tuple[int, Service]:
+def service_add(request: HttpRequest, payload: ServiceIn) -> Service:
     with _api_field_names():
-        return 201, service_create(actor=actor_of(request), data=_form_data(payload.model_dump(mode="json")))
+        return service_create(actor=actor_of(request), data=_form_data(payload.model_dump(mode="json")))
 
 
 @router.patch("/services/{service_id}", response=ServiceDetail, auth=write_auth,

@@ -326,15 +326,15 @@ class ServiceForm(forms.ModelForm):
         low, high = cleaned.get("minimum_age"), cleaned.get("maximum_age")
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", _("L'âge maximum doit être au moins l'âge minimum."))
-        given = [f for f in LOCATION_FIELDS if cleaned.get(f) not in (None, "")]
-        if given or any(f in self.errors for f in LOCATION_FIELDS):
+        # An address needs its postal code and its municipality (the city); a place may be less.
+        if cleaned.get("address_1") or cleaned.get("postal_code") or "postal_code" in self.errors:
             for f in ("address_1", "municipality", "postal_code"):
-                if f not in given and f not in self.errors:
-                    self.add_error(f, _("Ce champ est obligatoire pour indiquer un lieu."))
+                if cleaned.get(f) in (None, "") and f not in self.errors:
+                    self.add_error(f, _("Ce champ est obligatoire pour indiquer une adresse."))
         return cleaned
 
     def has_location(self) -> bool:
-        return bool(self.cleaned_data.get("address_1"))
+        return any(self.cleaned_data.get(f) not in (None, "") for f in LOCATION_FIELDS)
 
 
 def _max_age(value: int | None) -> None:

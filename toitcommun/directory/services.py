@@ -92,8 +92,9 @@ def directory_organization_create(*, actor: Any, data: dict[str, Any]) -> Direct
 # ---- services ------------------------------------------------------------------------------
 
 
-def _write_details(service: Service, cleaned: dict[str, Any]) -> None:
+def _write_details(service: Service, form: ServiceForm) -> None:
     """Languages, service areas, hours, the main place and the phone, from the form's cleaned data."""
+    cleaned = form.cleaned_data
     service.categories.set(cleaned["categories"])
     Language.objects.filter(service=service).delete()
     Language.objects.bulk_create([Language(service=service, name=name, code=code)
@@ -105,29 +106,32 @@ def _write_details(service: Service, cleaned: dict[str, Any]) -> None:
     Schedule.objects.bulk_create([Schedule(service=service, freq="WEEKLY", byday=rule.byday,
                                            opens_at=rule.opens_at, closes_at=rule.closes_at)
                                   for rule in cleaned["hours"]])
-    _write_location(service, cleaned)
+    _write_location(service, form)
     _write_phone(service, cleaned["phone"])
 
 
-def _write_location(service: Service, cleaned: dict[str, Any]) -> None:
+def _write_location(service: Service, form: ServiceForm) -> None:
+    cleaned = form.cleaned_data
     location = primary_location(Service.objects.prefetch_related(
         "service_at_locations__location").get(pk=service.pk))
-    if not cleaned.get("address_1"):
+    if not form.has_location():
         # The service no longer names a place: unlink it; the place stays with its provider.
         if location is not None:
             ServiceAtLocation.objects.filter(service=service, location=location).delete()
         return
-    municipality = cleaned["municipality"]
     if location is None:
         location = Location(directory_organization_id=service.directory_organization_id)
     location.name = cleaned["location_name"]
-    location.municipality = municipality
+    location.municipality = cleaned["municipality"]
     location.latitude, location.longitude = cleaned["latitude"], cleaned["longitude"]
     location.save()
     ServiceAtLocation.objects.get_or_create(service=service, location=location)
+    if not cleaned["address_1"]:
+        location.addresses.all().delete()
+        return
     address = location.addresses.order_by("id").first() or Address(location=location)
     address.address_1 = cleaned["address_1"]
-    address.city = municipality.name
+    address.city = cleaned["municipality"].name
     address.postal_code = cleaned["postal_code"]
     address.save()
 
@@ -146,7 +150,7 @@ def _write_phone(service: Service, number: Any) -> None:
 def _territories_in(cleaned: dict[str, Any]) -> frozenset[str]:
     """Every territory code a service lies in once saved with this form's data."""
     codes = {ref.code for ref in cleaned["service_area_codes"]}
-    if cleaned.get("address_1") and cleaned.get("municipality") is not None:
+    if cleaned.get("municipality") is not None:
         codes.add(cleaned["municipality"].code)
     covering = rules.territories_covering(codes)
     return frozenset().union(*(covering[c] for c in codes))
@@ -171,7 +175,7 @@ def service_create(*, actor: Any, data: dict[str, Any]) -> Service:
     service = form.save(commit=False)
     with transaction.atomic():
         service.save()
-        _write_details(service, form.cleaned_data)
+        _write_details(service, form)
         service = _saved(service.pk)
         audit_record(actor=actor, action="service.create", instance=service, after=service_record(service))
     return service
@@ -216,7 +220,7 @@ def service_update(*, actor: Any, service_id: Any, version: Any, data: dict[str,
         except VersionConflict as stale:
             stale.current = service_record(service_get(service.pk, include_retired=True))
             raise
-        _write_details(service, cleaned)
+        _write_details(service, form)
         service = _saved(service.pk)
         audit_record(actor=actor, action="service.update", instance=service, before=before,
                      after=service_record(service))
