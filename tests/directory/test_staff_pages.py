@@ -336,3 +336,13 @@ def test_pages_in_english_on_request(client, coordinator, service):
     client.force_login(coordinator)
     response = client.get(LIST, headers={"Accept-Language": "en"})
     assert response.status_code == 200 and '<html lang="en">' in response.content.decode()
+
+
+def test_the_admin_browses_the_directory_without_changing_it(client, admin_user, service):
+    client.force_login(admin_user)
+    for url in ("/admin/directory/service/", f"/admin/directory/service/{service.pk}/change/",
+                "/admin/directory/directoryorganization/", "/admin/directory/taxonomyterm/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/directory/service/add/").status_code == 403
+    client.post(f"/admin/directory/service/{service.pk}/change/", {"name": "Changé"})
+    assert Service.objects.get(pk=service.pk).name == "Soutien aux locataires"
