@@ -40,7 +40,7 @@ def located_service(provider, municipality, *, name, description, category, clie
 
 
 @pytest.fixture
-def world(db, thetford, levis, admin_user):
+def world(db, thetford, levis):
     provider = DirectoryOrganization.objects.create(name="Réseau d'entraide des Appalaches (test)",
                                                     description="Entraide.")
     food = located_service(
@@ -50,7 +50,8 @@ def world(db, thetford, levis, admin_user):
         fees_description="2 $ par panier.", application_process="Présentez-vous avec une preuve d'adresse.",
         last_verified_on=datetime.date(2026, 10, 1), verified_by_label="Julie Roy, TRAA",
     )
-    Phone.objects.create(service=food, number="418 555-0101", extension=12)
+    Phone.objects.create(service=food, number="418 555-0101", extension=12, type="voice")
+    Phone.objects.create(service=food, number="418 555-0109", type="fax")
     Language.objects.create(service=food, name="Français", code="fr")
     Schedule.objects.create(service=food, byday="MO,TU,WE,TH,FR,SA,SU", opens_at=datetime.time(0),
                             closes_at=datetime.time(23, 59))
@@ -67,6 +68,11 @@ def world(db, thetford, levis, admin_user):
                                      description="Fermée.", status=ServiceStatus.DEFUNCT)
     index_services([food, budget, retired])
     return {"food": food, "budget": budget, "retired": retired, "provider": provider}
+
+
+def text(response) -> str:
+    """The page's HTML with non-breaking spaces (times are written '16\u00a0h\u00a030') read as spaces."""
+    return response.content.decode().replace("\u00a0", " ")
 
 
 def found(response) -> list[str]:
@@ -225,7 +231,7 @@ def test_results_are_paginated_twenty_by_twenty(client, world):
     assert "25 services trouvés" in first.content.decode()
     second = client.get("/repertoire/", {"q": "cuisine", "page": "2"})
     assert found(second) == [f"Cuisine collective {n:02d}" for n in range(20, 25)]
-    assert 'href="?q=cuisine&amp;page=1"' in second.content.decode()
+    assert 'href="/repertoire/?q=cuisine&amp;page=1"' in second.content.decode()
 
 
 def test_results_page_queries_do_not_grow_with_the_results(client, world, thetford,
@@ -248,11 +254,12 @@ def test_results_page_queries_do_not_grow_with_the_results(client, world, thetfo
 
 def test_service_page_shows_how_to_reach_it_and_when(client, world):
     food, budget = world["food"], world["budget"]
-    body = client.get(f"/repertoire/services/{food.pk}/").content.decode()
+    body = text(client.get(f"/repertoire/services/{food.pk}/"))
     assert "<h1 id=\"service-name\">Épicerie solidaire" in body
     assert "Aide alimentaire à prix réduit." in body
     assert "321, rue Notre-Dame Ouest" in body
     assert 'href="tel:4185550101,12"' in body and "poste 12" in body
+    assert "(voice)" not in body and "418 555-0109</a> <span class=\"muted\">(télécopieur)</span>" in body
     assert "24 heures sur 24" in body and "tous les jours" in body
     assert "Personnes à faible revenu." in body and "2 $ par panier." in body
     assert "Présentez-vous avec une preuve d&#x27;adresse." in body
@@ -260,7 +267,7 @@ def test_service_page_shows_how_to_reach_it_and_when(client, world):
     assert "Renseignements vérifiés le 1 octobre 2026 par Julie Roy, TRAA." in body
     assert f'href="/repertoire/services/{food.pk}/fiche/"' in body and "Imprimer la fiche" in body
     assert 'id="site-map-points"' in body
-    budget_page = client.get(f"/repertoire/services/{budget.pk}/").content.decode()
+    budget_page = text(client.get(f"/repertoire/services/{budget.pk}/"))
     assert "du lundi au vendredi, de 9 h à 12 h et de 13 h à 16 h 30" in budget_page
 
 
@@ -273,7 +280,7 @@ def test_service_page_shows_how_to_reach_it_and_when(client, world):
 ])
 def test_hours_read_in_plain_french(rows, expected):
     schedules = [Schedule(byday=days, opens_at=datetime.time(*o), closes_at=datetime.time(*c)) for days, o, c in rows]
-    assert [line.text for line in views.hours_lines(schedules)] == expected
+    assert [line.text.replace("\u00a0", " ") for line in views.hours_lines(schedules)] == expected
 
 
 @pytest.mark.parametrize("pk", ["nope", "00000000-0000-0000-0000-000000000000", "1", "%20", "zz" * 40])
@@ -292,7 +299,7 @@ def test_printable_sheet_has_what_a_tenant_needs_and_a_print_button(client, worl
     food = world["food"]
     response = client.get(f"/repertoire/services/{food.pk}/fiche/")
     assert response.status_code == 200
-    body = response.content.decode()
+    body = text(response)
     for expected in ("Épicerie solidaire", "Aide alimentaire à prix réduit.", "321, rue Notre-Dame Ouest",
                      "418 555-0101", "24 heures sur 24", "Présentez-vous avec une preuve", "Personnes à faible revenu.",
                      "2 $ par panier.", f"http://testserver/repertoire/services/{food.pk}/"):
@@ -315,3 +322,12 @@ def test_the_directory_is_first_in_the_main_navigation(client, db):
     body = client.get("/").content.decode()
     nav = body[body.index('<nav aria-label="Navigation principale">'):]
     assert re.search(r"<nav[^>]*>\s*<a href=\"/repertoire/\">Trouver un service</a>", nav)
+
+
+def test_every_demo_service_has_a_page_and_a_sheet(client, demo):
+    response = client.get("/repertoire/", {"q": "aide alimentaire", "territory": "Thetford Mines"})
+    assert response.status_code == 200
+    assert response.context["rows"], "the demo offers food aid in Thetford Mines"
+    for service in Service.objects.exclude(status=ServiceStatus.DEFUNCT):
+        assert client.get(f"/repertoire/services/{service.pk}/").status_code == 200, service.name
+        assert client.get(f"/repertoire/services/{service.pk}/fiche/").status_code == 200, service.name

@@ -40,6 +40,9 @@ FIELD_LABELS = {"q": gettext_lazy("Recherche"), "territory": gettext_lazy("Lieu"
 DAY_NAMES = {"MO": gettext_lazy("lundi"), "TU": gettext_lazy("mardi"), "WE": gettext_lazy("mercredi"),
              "TH": gettext_lazy("jeudi"), "FR": gettext_lazy("vendredi"), "SA": gettext_lazy("samedi"),
              "SU": gettext_lazy("dimanche")}
+PHONE_TYPES = {"voice": "", "text": gettext_lazy("texto"), "fax": gettext_lazy("télécopieur"),
+               "cell": gettext_lazy("cellulaire"), "video": gettext_lazy("vidéo"), "pager": gettext_lazy("téléavertisseur"),
+               "textphone": gettext_lazy("ATS (téléscripteur)")}
 # A territory code as people or the suggestions write it: QC, 12, 310, 31084, TE66; or "Thetford Mines (31084)".
 _CODE = re.compile(r"^(?:QC|TE\d{2}|\d{2,5})$", re.IGNORECASE)
 _CODE_IN_PARENS = re.compile(r"\((QC|TE\d{2}|\d{2,5})\)\s*$", re.IGNORECASE)
@@ -111,8 +114,9 @@ def _phone_lines(phones: Iterable[Phone]) -> list[PhoneLine]:
             continue
         seen.add((digits, p.extension))
         href = f"tel:{digits}" + (f",{p.extension}" if p.extension else "")
+        kind = PHONE_TYPES.get(p.type.strip().lower(), p.type)  # HSDS types; "voice" goes without saying
         lines.append(PhoneLine(number=p.number, href=href, extension=p.extension,
-                               description=p.description or p.type))
+                               description=p.description or str(kind)))
     return lines
 
 
@@ -256,10 +260,12 @@ def _days_text(byday: str) -> str:
 
 
 def _time_text(t: datetime.time) -> str:
-    """9:00 -> '9 h', 16:30 -> '16 h 30' (the French way of writing times)."""
+    """9:00 -> '9 h', 16:30 -> '16 h 30' (the French way of writing times), never split across lines."""
     if t.minute:
-        return _("%(hour)s h %(minute)02d") % {"hour": t.hour, "minute": t.minute}
-    return _("%(hour)s h") % {"hour": t.hour}
+        text = _("%(hour)s h %(minute)02d") % {"hour": t.hour, "minute": t.minute}
+    else:
+        text = _("%(hour)s h") % {"hour": t.hour}
+    return text.replace(" ", "\u00a0")
 
 
 def _span_text(opens: datetime.time | None, closes: datetime.time | None) -> str:
