@@ -228,6 +228,31 @@ def test_the_document_is_the_truth_for_its_service(directory, tmp_path, admin_us
     assert Service.objects.filter(search_text__contains="appalaches", pk=food.pk).exists()
 
 
+def test_a_place_the_document_drops_loses_the_service_and_its_hours_there_but_stays(directory):
+    budget, local = directory["budget"], directory["local"]
+    document = hsds.service_document(budget)
+    document["service_at_locations"] = []
+
+    report = hsds.import_documents([("budget.json", document)], as_system=True)
+
+    assert not ServiceAtLocation.objects.filter(service=budget).exists()
+    assert not Schedule.objects.filter(byday="TH").exists()  # the hours of the budget service at that place
+    assert Location.objects.filter(pk=local.pk).exists()  # still the place of the food bank
+    assert (report.counts["service_at_location"]["deleted"], report.services_changed) == (1, 1)
+
+
+def test_a_phone_listed_by_several_records_loses_only_the_link_a_document_drops(db):
+    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    hsds.import_documents([("example.json", document)], as_system=True)
+    document["phones"] = []
+
+    hsds.import_documents([("example.json", document)], as_system=True)
+
+    phone = Phone.objects.get()
+    assert phone.service_id is None
+    assert phone.location_id is not None and phone.directory_organization_id is not None
+
+
 def test_a_term_of_another_taxonomy_joins_our_categories(directory):
     document = hsds.service_document(directory["budget"])
     foreign = str(uuid.uuid4())
@@ -280,6 +305,7 @@ BROKEN = {
     "missing name": (lambda d: d.pop("name"), "$", "'name' is a required property"),
     "unknown field": (lambda d: d.update(colour="blue"), "$", "'colour' was unexpected"),
     "number as string": (lambda d: d.update(minimum_age="12"), "$.minimum_age", "is not of type 'number'"),
+    "age with a fraction": (lambda d: d.update(minimum_age=12.5), "$.minimum_age", "is not a whole number"),
     "unknown territory": (lambda d: d["service_areas"][0].update(uri="urn:toitcommun:territory:999"),
                           "$.service_areas[0].uri", "unknown territory code '999'"),
     "bad opening time": (lambda d: d["schedules"][0].update(id=str(uuid.uuid4()), opens_at="10h"),
@@ -304,13 +330,14 @@ def test_an_invalid_document_is_refused_and_nothing_of_the_run_is_stored(directo
     assert stored_counts() == counts
 
 
-def test_a_file_that_is_not_json_is_refused(db, tmp_path):
-    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+@pytest.mark.parametrize("content", ["{not json", '{"id": NaN}'])
+def test_a_file_that_is_not_json_is_refused(db, tmp_path, content):
+    (tmp_path / "bad.json").write_text(content, encoding="utf-8")
 
     with pytest.raises(hsds.HsdsRejected) as refused:
         hsds.import_documents([tmp_path / "bad.json"], as_system=True)
 
-    assert refused.value.errors[0].file == "bad.json"
+    assert [(e.file, e.path) for e in refused.value.errors] == [("bad.json", "$")]
     assert "not JSON" in refused.value.errors[0].message
 
 
@@ -373,6 +400,8 @@ def test_the_api_answers_404_for_unknown_malformed_or_retired_services(client, d
 def test_the_api_page_after_the_last_is_empty_and_bad_paging_is_refused(client, directory):
     assert client.get("/api/v1/hsds/services", {"page": 9}).json()["empty"] is True
     assert client.get("/api/v1/hsds/services", {"page": 0}).status_code == 422
+    assert client.get("/api/v1/hsds/services", {"page": 10**30}).status_code == 422
+    assert client.get("/api/v1/hsds/services", {"per_page": 201}).status_code == 422
 
 
 # ---- the commands ----------------------------------------------------------------------

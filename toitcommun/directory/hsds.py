@@ -525,7 +525,7 @@ class _Planner:
         value = doc.get(name)
         if value is None:
             return None
-        if value != int(value) or not 0 <= value <= limit:
+        if (isinstance(value, float) and not value.is_integer()) or not 0 <= value <= limit:
             self.error(f"{path}.{name}", f"{value!r} is not a whole number between 0 and {limit}")
             return None
         return int(value)
@@ -538,7 +538,7 @@ class _Planner:
             number = Decimal(str(value)).quantize(Decimal("0.000001"))
         except InvalidOperation:
             number = Decimal(1000)
-        if abs(number) >= 1000:
+        if not number.is_finite() or abs(number) >= 1000:
             self.error(f"{path}.{name}", f"{value!r} is not a coordinate in degrees")
             return None
         return number
@@ -1043,11 +1043,15 @@ class _Writer:
         index_services(Service.objects.select_related("directory_organization").filter(pk__in=reindex))
 
 
+def _no_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+
+
 def _read(item: Path | tuple[str, Any]) -> tuple[str, Any, HsdsError | None]:
     if isinstance(item, tuple):
         return item[0], item[1], None
     try:
-        return item.name, json.loads(item.read_text(encoding="utf-8")), None
+        return item.name, json.loads(item.read_text(encoding="utf-8"), parse_constant=_no_constant), None
     except (OSError, UnicodeDecodeError) as exc:
         return item.name, None, HsdsError(item.name, "$", f"unreadable file: {exc}")
     except json.JSONDecodeError as exc:

@@ -22,7 +22,7 @@ MAX_PER_PAGE = 200
 
 
 class HsdsPageQuery(Schema):
-    page: int = Field(1, ge=1, description="Page number, from 1")
+    page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1")
     per_page: int = Field(50, ge=1, le=MAX_PER_PAGE, description="Services per page")
 
 
