@@ -192,3 +192,14 @@ def test_the_map_follows_the_live_results_when_tiles_load(page, shot):
     popup.locator("a").click()
     expect(page).to_have_url(re.compile(rf"/repertoire/services/{food.pk}/$"))
     expect(page.locator("#site-map path.leaflet-interactive")).to_have_count(1)
+
+    # Back to the results, then back through the live searches: the map is drawn again each time.
+    page.go_back()
+    expect(page.locator("#service-list > li")).to_have_count(1)
+    expect(page.locator("#site-map path.leaflet-interactive")).to_have_count(1)
+    page.go_back()
+    page.go_back()
+    expect(page.locator("#results-count")).to_contain_text("1 service trouvé")
+    expect(page.locator("#service-list")).to_contain_text("Consultation budgétaire")
+    expect(page.locator("#site-map")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#site-map path.leaflet-interactive")).to_have_count(1)

@@ -45,4 +45,18 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
   document.addEventListener("htmx:afterSettle", init);
+  // Back and forward through live searches: htmx puts back a copy of the page, map
+  // markup included but not the map itself; draw it again on a clean container.
+  document.addEventListener("htmx:historyRestore", () => {
+    const old = document.getElementById("site-map");
+    if (!old || !old.dataset.drawn) return;
+    const fresh = document.createElement("div");
+    for (const name of ["id", "role", "aria-label", "data-tile-url", "data-tile-attribution"]) {
+      if (old.hasAttribute(name)) fresh.setAttribute(name, old.getAttribute(name));
+    }
+    old.replaceWith(fresh);
+    const note = document.getElementById("site-map-note");
+    if (note) note.hidden = true;
+    init();
+  });
 })();
