@@ -148,7 +148,7 @@ def test_one_service_with_everything(client, service):
     assert answer.status_code == 200
     body = answer.json()
     assert (body["name"], body["service_area_codes"], body["hours_text"]) == (
-        "Épicerie solidaire", ["310"], "MO-SU 00:00-23:59")
+        "Épicerie solidaire", ["310"], "MO-SU 00:00-24:00")
     assert body["hours"] == [{"byday": "MO,TU,WE,TH,FR,SA,SU", "opens_at": "00:00:00", "closes_at": "23:59:59"}]
 
 
@@ -254,7 +254,7 @@ def test_a_coordinator_changes_a_service_and_the_rest_is_kept(client, bearer, co
     body = answer.json()
     assert (body["alert"], body["categories"], body["version"], body["name"]) == (
         "Fermé le 24 juin.", ["family", "food"], 2, "Épicerie solidaire")
-    assert (body["service_area_codes"], body["hours_text"]) == (["310"], "MO-SU 00:00-23:59")
+    assert (body["service_area_codes"], body["hours_text"]) == (["310"], "MO-SU 00:00-24:00")
     assert [(p["name"], p["municipality_code"]) for p in body["places"]] == [("Sous-sol de l'église", "31084")]
 
 

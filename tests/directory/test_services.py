@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.directory.factories import DirectoryOrganizationFactory, ServiceFactory, place, serve
 from tests.factories import RoleFactory, UserFactory
 from toitcommun.access.models import AuditEvent, Role
-from toitcommun.directory.forms import parse_hours, parse_phone, parse_postal_code
+from toitcommun.directory.forms import hours_text, parse_hours, parse_phone, parse_postal_code
 from toitcommun.directory.models import (
     DirectoryOrganization,
     Language,
@@ -155,6 +155,21 @@ def test_a_place_without_an_address_is_kept_when_the_service_changes(office_staf
     updated = service_update(actor=office_staff, service_id=service.pk, version=1, data={"name": "Nouveau nom"})
     assert [sal.location for sal in updated.service_at_locations.all()] == [location]
     assert not location.addresses.exists()
+
+
+def test_rows_whose_text_did_not_change_keep_what_the_form_does_not_show(office_staff, provider):
+    """An opening's description, a language's code, an area's description: saving does not drop them."""
+    service = service_create(actor=office_staff, data=service_data(provider, phone="811"))
+    Schedule.objects.filter(service=service).update(description="Sauf les jours fériés")
+    ServiceArea.objects.filter(service=service).update(description="Tout le territoire")
+    Language.objects.filter(service=service, name="anglais").update(code="en-CA")
+
+    updated = service_update(actor=office_staff, service_id=service.pk, version=1, data={"name": "Épicerie"})
+
+    assert {s.description for s in updated.schedules.all()} == {"Sauf les jours fériés"}
+    assert {a.description for a in updated.service_areas.all()} == {"Tout le territoire"}
+    assert {lang.code for lang in updated.languages.all()} == {"fr", "en-CA"}
+    assert [p.number for p in updated.phones.all()] == ["811"]
 
 
 def test_the_second_of_two_simultaneous_edits_is_refused(coordinator, office_staff, service):
@@ -423,6 +438,15 @@ def test_hours_read_french_or_hsds_days_ranges_lists_and_several_openings():
     assert parse_hours("  ") == []
 
 
+def test_24_00_closes_at_the_end_of_the_day_and_reads_back_the_same():
+    rules = parse_hours("LU-DI 00:00-24:00")
+    assert [(r.byday, r.opens_at, r.closes_at) for r in rules] == [("MO,TU,WE,TH,FR,SA,SU", T(0), T(23, 59, 59))]
+    stored = [Schedule(byday=r.byday, opens_at=r.opens_at, closes_at=r.closes_at) for r in rules]
+    assert hours_text(stored) == "MO-SU 00:00-24:00"
+    with pytest.raises(ValidationError):
+        parse_hours("LU 24:00-25:00")
+
+
 def test_bare_hours_and_space_separated_openings_are_read():
     assert [(r.opens_at, r.closes_at) for r in parse_hours("MA 9-12 13-16")] == [(T(9), T(12)), (T(13), T(16))]
 
@@ -443,6 +467,8 @@ def test_bad_hours_say_what_to_write_for_each_part():
     ("4185550101 poste 234", "418 555-0101", 234),
     ("418 555-0101, p. 7", "418 555-0101", 7),
     ("418 555-0101 ext 7", "418 555-0101", 7),
+    ("811", "811", None),
+    ("1-800-555-0101", "800 555-0101", None),
 ])
 def test_phone_numbers_are_read_and_written_one_way(typed, number, extension):
     parsed = parse_phone(typed)

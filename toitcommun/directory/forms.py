@@ -33,6 +33,8 @@ WEEK = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 # HSDS day codes, and the French abbreviations people type here (lundi → LU ...).
 DAY_CODES = {**{d: d for d in WEEK}, "LU": "MO", "MA": "TU", "ME": "WE", "JE": "TH", "VE": "FR", "DI": "SU"}
 HOURS_EXAMPLE = "LU-VE 09:00-16:30; SA 10:00-12:00"
+# "24:00" closes at the end of the day (HSDS stores 23:59:59).
+END_OF_DAY = datetime.time(23, 59, 59)
 
 # Common language names to their ISO 639-1 codes; any other name is kept without a code.
 LANGUAGE_CODES = {
@@ -46,6 +48,7 @@ LANGUAGE_CODES = {
 
 _POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEGHJ-NPRSTV-Z]\d)$")
 _EXTENSION = re.compile(r"\s*(?:,|;)?\s*(?:poste|post\.?|p\.|ext\.?|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
+_SHORT_LINE = re.compile(r"^[2-9]11$")
 _PHONE_CHARACTERS = re.compile(r"^[\d\s().+\-]+$")
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2})|H(\d{2})?)?$")
 
@@ -82,7 +85,8 @@ def parse_postal_code(text: str) -> str:
 
 
 def parse_phone(text: str) -> PhoneNumber:
-    """'(418) 555-0101 poste 12' -> 418 555-0101, extension 12. Ten digits, a leading 1 allowed."""
+    """'(418) 555-0101 poste 12' -> 418 555-0101, extension 12. Ten digits, a leading 1 allowed;
+    or a three-digit public line such as 811 (Info-Social) or 211."""
     extension = None
     found = _EXTENSION.search(text)
     if found:
@@ -90,17 +94,22 @@ def parse_phone(text: str) -> PhoneNumber:
     digits = re.sub(r"\D", "", text)
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
+    if _PHONE_CHARACTERS.match(text.strip() or "x") and _SHORT_LINE.match(digits) and extension is None:
+        return PhoneNumber(digits, None)
     if not _PHONE_CHARACTERS.match(text.strip() or "x") or len(digits) != 10:
         raise ValidationError(
-            _("Entrez un numéro de téléphone à 10 chiffres, par exemple 418 555-0101 (et « poste 123 » au besoin)."),
+            _("Entrez un numéro de téléphone à 10 chiffres, par exemple 418 555-0101 (et « poste 123 » au besoin), "
+              "ou une ligne publique à 3 chiffres comme 811."),
             code="phone",
         )
     return PhoneNumber(f"{digits[:3]} {digits[3:6]}-{digits[6:]}", extension)
 
 
-def _time(text: str, segment: str) -> datetime.time:
+def _time(text: str, segment: str, closing: bool = False) -> datetime.time:
     match = _TIME.match(text)
     hour, minute = (int(match[1]), int(match[2] or match[3] or 0)) if match else (99, 99)
+    if closing and (hour, minute) == (24, 0):
+        return END_OF_DAY
     if hour > 23 or minute > 59:
         raise ValidationError(_("Heure invalide : « %(time)s » dans « %(segment)s ». Écrivez-la ainsi : 09:00.")
                               % {"time": text, "segment": segment}, code="hours")
@@ -147,7 +156,7 @@ def parse_hours(text: str) -> list[OpeningHours]:
                     raise ValidationError(
                         _("Horaire illisible : « %(segment)s ». Écrivez les jours puis les heures, par exemple « %(example)s ».")
                         % {"segment": segment, "example": HOURS_EXAMPLE}, code="hours")
-                opens_at, closes_at = _time(opens_text, segment), _time(closes_text, segment)
+                opens_at, closes_at = _time(opens_text, segment), _time(closes_text, segment, closing=True)
                 if closes_at <= opens_at:
                     raise ValidationError(
                         _("L'heure de fermeture doit suivre l'heure d'ouverture : « %(interval)s ».")
@@ -168,7 +177,8 @@ def hours_text(schedules: list[Any]) -> str:
     for s in sorted(schedules, key=lambda s: (s.opens_at or datetime.time(0))):
         if s.opens_at is None or s.closes_at is None:
             continue
-        by_days.setdefault(s.byday, []).append(f"{s.opens_at:%H:%M}-{s.closes_at:%H:%M}")
+        closes = "24:00" if s.closes_at >= END_OF_DAY else f"{s.closes_at:%H:%M}"
+        by_days.setdefault(s.byday, []).append(f"{s.opens_at:%H:%M}-{closes}")
     return "; ".join(f"{_day_ranges(byday)} {','.join(times)}" for byday, times in by_days.items())
 
 
@@ -246,14 +256,17 @@ class ServiceForm(forms.ModelForm):
     clienteles = forms.MultipleChoiceField(label=_lazy("Clientèles"), choices=Clientele.choices, required=False,
                                            widget=forms.CheckboxSelectMultiple)
     languages = forms.CharField(
-        label=_lazy("Langues"), required=False, max_length=500,
+        label=_lazy("Langues"), required=False, max_length=500, widget=forms.TextInput(attrs={"size": 60}),
         help_text=_lazy("Séparées par des virgules, par exemple : français, anglais."))
     service_area_codes = forms.CharField(
         label=_lazy("Territoires desservis"), required=False, max_length=500,
+        widget=forms.TextInput(attrs={"size": 60}),
         help_text=_lazy("Codes de région, de MRC ou de municipalité, séparés par des virgules : 12, 310, 31084. "
                         "QC pour tout le Québec."))
-    location_name = forms.CharField(label=_lazy("Nom du lieu"), required=False, max_length=200)
-    address_1 = forms.CharField(label=_lazy("Adresse"), required=False, max_length=300)
+    location_name = forms.CharField(label=_lazy("Nom du lieu"), required=False, max_length=200,
+                                    widget=forms.TextInput(attrs={"size": 60}))
+    address_1 = forms.CharField(label=_lazy("Adresse"), required=False, max_length=300,
+                                widget=forms.TextInput(attrs={"size": 60}))
     municipality = forms.ModelChoiceField(label=_lazy("Municipalité"), required=False,
                                           queryset=Municipality.objects.order_by("name"))
     postal_code = forms.CharField(label=_lazy("Code postal"), required=False, max_length=10,
@@ -266,6 +279,7 @@ class ServiceForm(forms.ModelForm):
                             help_text=_lazy("Par exemple 418 555-0101, poste 123."))
     hours = forms.CharField(
         label=_lazy("Heures d'ouverture"), required=False, max_length=500,
+        widget=forms.TextInput(attrs={"size": 60}),
         help_text=_lazy("Les jours puis les heures, séparés par des points-virgules : "
                         "LU-VE 09:00-12:00,13:00-16:30; SA 10:00-12:00."))
 
@@ -276,11 +290,17 @@ class ServiceForm(forms.ModelForm):
                   "eligibility_description", "accessibility", "minimum_age", "maximum_age", "alert",
                   "categories", "clienteles"]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "application_process": forms.Textarea(attrs={"rows": 3}),
-            "fees_description": forms.Textarea(attrs={"rows": 2}),
-            "eligibility_description": forms.Textarea(attrs={"rows": 3}),
-            "accessibility": forms.Textarea(attrs={"rows": 2}),
+            "name": forms.TextInput(attrs={"size": 60}),
+            "alternate_name": forms.TextInput(attrs={"size": 60}),
+            "url": forms.URLInput(attrs={"size": 60}),
+            "email": forms.EmailInput(attrs={"size": 40}),
+            "alert": forms.TextInput(attrs={"size": 80}),
+            "interpretation_services": forms.TextInput(attrs={"size": 60}),
+            "description": forms.Textarea(attrs={"rows": 5, "cols": 80}),
+            "application_process": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "fees_description": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            "eligibility_description": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "accessibility": forms.Textarea(attrs={"rows": 2, "cols": 80}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

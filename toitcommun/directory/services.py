@@ -93,19 +93,28 @@ def directory_organization_create(*, actor: Any, data: dict[str, Any]) -> Direct
 
 
 def _write_details(service: Service, form: ServiceForm) -> None:
-    """Languages, service areas, hours, the main place and the phone, from the form's cleaned data."""
+    """Languages, service areas, hours, the main place and the phone, from the form's cleaned data.
+
+    Rows whose typed text did not change are left as they are, with what the form does not show
+    (a language's code, an opening's description or dates, an imported area's description).
+    """
     cleaned = form.cleaned_data
     service.categories.set(cleaned["categories"])
-    Language.objects.filter(service=service).delete()
-    Language.objects.bulk_create([Language(service=service, name=name, code=code)
-                                  for name, code in cleaned["languages"]])
-    ServiceArea.objects.filter(service=service).delete()
-    ServiceArea.objects.bulk_create([ServiceArea(service=service, territory_code=ref.code, name=ref.name)
-                                     for ref in cleaned["service_area_codes"]])
-    Schedule.objects.filter(service=service).delete()
-    Schedule.objects.bulk_create([Schedule(service=service, freq="WEEKLY", byday=rule.byday,
-                                           opens_at=rule.opens_at, closes_at=rule.closes_at)
-                                  for rule in cleaned["hours"]])
+    languages = cleaned["languages"]
+    if sorted(n.lower() for n in service.languages.values_list("name", flat=True)) != sorted(n for n, _c in languages):
+        Language.objects.filter(service=service).delete()
+        Language.objects.bulk_create([Language(service=service, name=name, code=code) for name, code in languages])
+    areas = cleaned["service_area_codes"]
+    if set(service.service_areas.values_list("territory_code", flat=True)) != {ref.code for ref in areas}:
+        ServiceArea.objects.filter(service=service).delete()
+        ServiceArea.objects.bulk_create([ServiceArea(service=service, territory_code=ref.code, name=ref.name)
+                                         for ref in areas])
+    hours = cleaned["hours"]
+    stored = service.schedules.values_list("byday", "opens_at", "closes_at")
+    if sorted(stored, key=str) != sorted(((h.byday, h.opens_at, h.closes_at) for h in hours), key=str):
+        Schedule.objects.filter(service=service).delete()
+        Schedule.objects.bulk_create([Schedule(service=service, freq="WEEKLY", byday=h.byday, opens_at=h.opens_at,
+                                               closes_at=h.closes_at) for h in hours])
     _write_location(service, form)
     _write_phone(service, cleaned["phone"])
 
@@ -141,6 +150,8 @@ def _write_phone(service: Service, number: Any) -> None:
     if number is None:
         if phone is not None:
             phone.delete()
+        return
+    if phone is not None and (phone.number, phone.extension) == (number.number, number.extension):
         return
     phone = phone or Phone(service=service, type="voice")
     phone.number, phone.extension = number.number, number.extension

@@ -1,0 +1,182 @@
+"""The directory's staff pages in Chromium. Screenshots land in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories import RoleFactory, UserFactory
+from toitcommun.access.models import Role
+from toitcommun.directory.models import DirectoryOrganization, Service, ServiceStatus
+from toitcommun.directory.selectors import services_to_verify
+from toitcommun.organizations.models import Organization
+
+OMH = "Office municipal d'habitation de Thetford Mines"
+
+
+def load_demo():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def person(username: str, role: str, organization: str | None = None, territory_code: str = ""):
+    org = Organization.objects.get(name=organization) if organization else None
+    return RoleFactory(user=UserFactory(username=username), role=role, organization=org,
+                       territory_code=territory_code).user
+
+
+def omh_service() -> Service:
+    return Service.objects.filter(directory_organization__organization__name=OMH).order_by("name").first()
+
+
+def test_a_worker_finds_the_services_to_verify_and_verifies_one(page, login, shot):
+    load_demo()
+    worker = person("tp-omh", Role.WORKER, OMH)
+    service = omh_service()
+    Service.objects.filter(pk=service.pk).update(last_verified_on=timezone.localdate() - datetime.timedelta(days=800))
+    login(worker, "/repertoire/gestion/")
+    assert page.inner_text("h1") == "Gestion du répertoire"
+    row = page.locator(f"#service-{service.pk}")
+    expect(row.locator("[data-stale]")).to_have_text("à vérifier")
+
+    page.check("#staff-to-verify")
+    stale = services_to_verify().count()
+    expect(page.locator("#services tbody tr")).to_have_count(stale)
+    expect(page.locator("#services tbody tr [data-stale]")).to_have_count(stale)
+    expect(row).to_be_visible()
+    shot("directory-staff-to-verify")
+
+    row.get_by_role("button", name="Marquer comme vérifié").click()
+    expect(row).to_contain_text(timezone.localdate().isoformat())
+    expect(row.locator("[data-stale]")).to_have_count(0)
+    assert Service.objects.get(pk=service.pk).verified_by == worker
+    # A worker verifies; only those who keep the directory change a service.
+    expect(row.locator("a")).to_have_count(0)
+    expect(page.locator("#add-service")).to_have_count(0)
+    shot("directory-staff-verified")
+
+    page.fill("#staff-q", "zzz introuvable")
+    expect(page.locator("#services tbody")).to_contain_text("Aucun service ne correspond.")
+
+
+def test_staff_add_a_service_see_french_errors_then_save_it(page, login, shot):
+    load_demo()
+    staff = person("staff-omh", Role.ORGANIZATION_STAFF, OMH)
+    provider = DirectoryOrganization.objects.get(organization__name=OMH)
+    login(staff, "/repertoire/gestion/")
+    page.click("#add-service")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("h1") == "Ajouter un service"
+    page.select_option("select[name=directory_organization]", str(provider.pk))
+    page.fill("input[name=name]", "Aide aux déménagements")
+    typed = "<script>alert('x')</script> Boîtes et bras pour le 1er juillet."
+    page.fill("textarea[name=description]", typed)
+    page.get_by_label("Logement").check()
+    page.get_by_label("Familles").check()
+    page.fill("input[name=service_area_codes]", "310, 99999")
+    page.fill("input[name=address_1]", "555, rue Saint-Alphonse Sud")
+    page.select_option("select[name=municipality]", label="Thetford Mines")
+    page.fill("input[name=postal_code]", "123")
+    page.fill("input[name=phone]", "555-01")
+    page.fill("input[name=hours]", "lundi 9h à 12h")
+    page.click("#save-button")
+
+    expect(page.locator("#form-errors")).to_be_visible()
+    main = page.inner_text("#service-form")
+    for message in ("Territoire inconnu : 99999.", "Entrez un code postal canadien",
+                    "Entrez un numéro de téléphone à 10 chiffres", "Jour inconnu : « LUNDI »"):
+        assert message in main, message
+    assert page.input_value("input[name=name]") == "Aide aux déménagements"
+    assert page.input_value("textarea[name=description]") == typed
+    assert page.input_value("input[name=hours]") == "lundi 9h à 12h"
+    expect(page.get_by_label("Logement")).to_be_checked()
+    shot("directory-service-errors")
+
+    page.fill("input[name=service_area_codes]", "310")
+    page.fill("input[name=postal_code]", "g6g 3v9")
+    page.fill("input[name=phone]", "418 555-0140 poste 2")
+    page.fill("input[name=hours]", "LU-VE 9-12; SA 10-12")
+    page.click("#save-button")
+    page.wait_for_load_state("networkidle")
+
+    assert page.inner_text("h1") == "Modifier Aide aux déménagements"
+    expect(page.locator(".messages")).to_contain_text("Service ajouté au répertoire.")
+    assert page.input_value("input[name=hours]") == "MO-FR 09:00-12:00; SA 10:00-12:00"
+    assert page.input_value("input[name=postal_code]") == "G6G 3V9"
+    assert page.input_value("textarea[name=description]") == typed  # kept as typed, shown as text
+    shot("directory-service-created")
+    assert Service.objects.get(name="Aide aux déménagements").description == typed
+
+
+def test_two_people_edit_the_same_service_and_the_second_sees_what_changed(page, login, shot):
+    load_demo()
+    staff = person("staff-omh", Role.ORGANIZATION_STAFF, OMH)
+    service = omh_service()
+    login(staff, f"/repertoire/gestion/services/{service.pk}/modifier/")
+    page.fill("input[name=alert]", "Bureau fermé le 24 juin.")
+    # Meanwhile somebody else saves the same service.
+    Service.objects.filter(pk=service.pk).update(alert="Bureau fermé le 1er juillet.", version=service.version + 1)
+    page.click("#save-button")
+
+    expect(page.locator("#version-conflict")).to_contain_text("Bureau fermé le 1er juillet.")
+    assert page.input_value("input[name=alert]") == "Bureau fermé le 24 juin."
+    shot("directory-service-conflict")
+    page.click("#save-button")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text("Modifications enregistrées.")
+    assert Service.objects.get(pk=service.pk).alert == "Bureau fermé le 24 juin."
+
+
+def test_a_coordinator_retires_a_service_with_a_reason_then_restores_it(page, login, shot):
+    load_demo()
+    coordinator = person("coord-12", Role.REGIONAL_COORDINATOR, territory_code="12")
+    service = omh_service()
+    login(coordinator, f"/repertoire/gestion/services/{service.pk}/modifier/")
+    page.click("#retire summary")
+    page.click("#retire-button")
+    expect(page.locator("#retire")).to_contain_text("Indiquez pourquoi ce service est retiré.")
+    page.fill("input[name=reason]", "Le service a fermé en octobre.")
+    page.click("#retire-button")
+    page.wait_for_load_state("networkidle")
+
+    expect(page.locator("#retired-notice")).to_be_visible()
+    expect(page.locator("#save-button")).to_have_count(0)
+    expect(page.locator("input[name=name]")).to_be_disabled()
+    assert Service.objects.get(pk=service.pk).status == ServiceStatus.DEFUNCT
+    shot("directory-service-retired")
+
+    page.click("#restore-button")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text("Service rétabli")
+    expect(page.locator("#save-button")).to_be_visible()
+    assert Service.objects.get(pk=service.pk).status == ServiceStatus.ACTIVE
+
+
+def test_a_coordinator_adds_a_provider_then_its_first_service(page, login, shot):
+    load_demo()
+    coordinator = person("coord-12", Role.REGIONAL_COORDINATOR, territory_code="12")
+    login(coordinator, "/repertoire/gestion/")
+    page.click("#add-organization")
+    page.wait_for_load_state("networkidle")
+    page.fill("input[name=name]", "Maison de la famille des Appalaches")
+    page.click("#organization-form button.primary")
+    expect(page.locator("#organization-form")).to_contain_text("Ce champ est obligatoire.")
+    assert page.input_value("input[name=name]") == "Maison de la famille des Appalaches"
+    shot("directory-provider-errors")
+    page.fill("textarea[name=description]", "Activités et soutien pour les familles.")
+    page.click("#organization-form button.primary")
+    page.wait_for_load_state("networkidle")
+
+    assert page.inner_text("h1") == "Ajouter un service"
+    provider = DirectoryOrganization.objects.get(name="Maison de la famille des Appalaches")
+    assert page.input_value("select[name=directory_organization]") == str(provider.pk)
+    shot("directory-provider-then-service")
+
+
+def test_the_staff_pages_are_refused_to_a_researcher(page, login):
+    researcher = person("chercheuse", Role.RESEARCHER)
+    login(researcher, "/")
+    response = page.goto(f"{page.base_url}/repertoire/gestion/")
+    assert response is not None and response.status == 403
