@@ -229,7 +229,9 @@ class DirectoryOrganizationForm(forms.ModelForm):
     class Meta:
         model = DirectoryOrganization
         fields = ["name", "description", "email", "website", "organization"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"name": forms.TextInput(attrs={"size": 60}),
+                   "description": forms.Textarea(attrs={"rows": 4, "cols": 80}),
+                   "email": forms.EmailInput(attrs={"size": 40}), "website": forms.URLInput(attrs={"size": 60})}
         help_texts = {"organization": _lazy("L'organisation de Toit commun qui offre ces services, s'il y a lieu : "
                                             "son personnel pourra alors les tenir à jour.")}
 
