@@ -9,8 +9,15 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "is_administrator": rules.is_administrator(user),
+        "can_keep_directory": _can_keep_directory(user),
         "can_import_housing": bool(
             rules.is_administrator(user)
             or rules.has_role(user, ["regional_coordinator", "organization_staff"])
         ),
     }
+
+
+def _can_keep_directory(user: Any) -> bool:
+    from toitcommun.directory.rules import can_use_directory_staff_pages
+
+    return bool(user is not None and user.is_authenticated and can_use_directory_staff_pages(user))
