@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from toitcommun.errors import NotFound
 from toitcommun.organizations.models import Organization
@@ -232,8 +232,8 @@ class DirectoryOrganizationForm(forms.ModelForm):
         widgets = {"name": forms.TextInput(attrs={"size": 60}),
                    "description": forms.Textarea(attrs={"rows": 4, "cols": 80}),
                    "email": forms.EmailInput(attrs={"size": 40}), "website": forms.URLInput(attrs={"size": 60})}
-        help_texts = {"organization": _lazy("L'organisation de Toit commun qui offre ces services, s'il y a lieu : "
-                                            "son personnel pourra alors les tenir à jour.")}
+        help_texts = {"organization": gettext_lazy("L'organisation de Toit commun qui offre ces services, s'il y a lieu : "
+                                                   "son personnel pourra alors les tenir à jour.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -251,39 +251,39 @@ class ServiceForm(forms.ModelForm):
     """A service's record, with the rows around it typed as plain text: languages, areas, hours."""
 
     # Retiring is its own act (with a reason), not a choice on this form.
-    status = forms.ChoiceField(label=_lazy("Statut"), initial=ServiceStatus.ACTIVE, required=False,
+    status = forms.ChoiceField(label=gettext_lazy("Statut"), initial=ServiceStatus.ACTIVE, required=False,
                                choices=[c for c in ServiceStatus.choices if c[0] != ServiceStatus.DEFUNCT])
-    categories = forms.ModelMultipleChoiceField(label=_lazy("Catégories"), queryset=categories(), required=False,
+    categories = forms.ModelMultipleChoiceField(label=gettext_lazy("Catégories"), queryset=categories(), required=False,
                                                 widget=forms.CheckboxSelectMultiple)
-    clienteles = forms.MultipleChoiceField(label=_lazy("Clientèles"), choices=Clientele.choices, required=False,
+    clienteles = forms.MultipleChoiceField(label=gettext_lazy("Clientèles"), choices=Clientele.choices, required=False,
                                            widget=forms.CheckboxSelectMultiple)
     languages = forms.CharField(
-        label=_lazy("Langues"), required=False, max_length=500, widget=forms.TextInput(attrs={"size": 60}),
-        help_text=_lazy("Séparées par des virgules, par exemple : français, anglais."))
+        label=gettext_lazy("Langues"), required=False, max_length=500, widget=forms.TextInput(attrs={"size": 60}),
+        help_text=gettext_lazy("Séparées par des virgules, par exemple : français, anglais."))
     service_area_codes = forms.CharField(
-        label=_lazy("Territoires desservis"), required=False, max_length=500,
+        label=gettext_lazy("Territoires desservis"), required=False, max_length=500,
         widget=forms.TextInput(attrs={"size": 60}),
-        help_text=_lazy("Codes de région, de MRC ou de municipalité, séparés par des virgules : 12, 310, 31084. "
-                        "QC pour tout le Québec."))
-    location_name = forms.CharField(label=_lazy("Nom du lieu"), required=False, max_length=200,
+        help_text=gettext_lazy("Codes de région, de MRC ou de municipalité, séparés par des virgules : 12, 310, 31084. "
+                               "QC pour tout le Québec."))
+    location_name = forms.CharField(label=gettext_lazy("Nom du lieu"), required=False, max_length=200,
                                     widget=forms.TextInput(attrs={"size": 60}))
-    address_1 = forms.CharField(label=_lazy("Adresse"), required=False, max_length=300,
+    address_1 = forms.CharField(label=gettext_lazy("Adresse"), required=False, max_length=300,
                                 widget=forms.TextInput(attrs={"size": 60}))
-    municipality = forms.ModelChoiceField(label=_lazy("Municipalité"), required=False,
+    municipality = forms.ModelChoiceField(label=gettext_lazy("Municipalité"), required=False,
                                           queryset=Municipality.objects.order_by("name"))
-    postal_code = forms.CharField(label=_lazy("Code postal"), required=False, max_length=10,
-                                  help_text=_lazy("Par exemple G6G 1B2."))
-    latitude = forms.DecimalField(label=_lazy("Latitude"), required=False, max_digits=9, decimal_places=6,
+    postal_code = forms.CharField(label=gettext_lazy("Code postal"), required=False, max_length=10,
+                                  help_text=gettext_lazy("Par exemple G6G 1B2."))
+    latitude = forms.DecimalField(label=gettext_lazy("Latitude"), required=False, max_digits=9, decimal_places=6,
                                   min_value=-90, max_value=90)
-    longitude = forms.DecimalField(label=_lazy("Longitude"), required=False, max_digits=9, decimal_places=6,
+    longitude = forms.DecimalField(label=gettext_lazy("Longitude"), required=False, max_digits=9, decimal_places=6,
                                    min_value=-180, max_value=180)
-    phone = forms.CharField(label=_lazy("Téléphone"), required=False, max_length=40,
-                            help_text=_lazy("Par exemple 418 555-0101, poste 123."))
+    phone = forms.CharField(label=gettext_lazy("Téléphone"), required=False, max_length=40,
+                            help_text=gettext_lazy("Par exemple 418 555-0101, poste 123."))
     hours = forms.CharField(
-        label=_lazy("Heures d'ouverture"), required=False, max_length=500,
+        label=gettext_lazy("Heures d'ouverture"), required=False, max_length=500,
         widget=forms.TextInput(attrs={"size": 60}),
-        help_text=_lazy("Les jours puis les heures, séparés par des points-virgules : "
-                        "LU-VE 09:00-12:00,13:00-16:30; SA 10:00-12:00."))
+        help_text=gettext_lazy("Les jours puis les heures, séparés par des points-virgules : "
+                               "LU-VE 09:00-12:00,13:00-16:30; SA 10:00-12:00."))
 
     class Meta:
         model = Service
@@ -396,6 +396,6 @@ def initial_extras(service: Service) -> dict[str, Any]:
 
 
 class RetireForm(forms.Form):
-    reason = forms.CharField(label=_lazy("Raison du retrait"), max_length=500,
+    reason = forms.CharField(label=gettext_lazy("Raison du retrait"), max_length=500,
                              widget=forms.TextInput(attrs={"size": 50}),
-                             help_text=_lazy("Par exemple : le service a fermé en mars."))
+                             help_text=gettext_lazy("Par exemple : le service a fermé en mars."))

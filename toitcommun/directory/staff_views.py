@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from toitcommun.access import rules as access_rules
@@ -47,13 +47,13 @@ PAGE_SIZE = 50
 
 # How the service form is laid out: a legend, then its fields.
 FIELD_GROUPS = [
-    (_lazy("Le service"), ["directory_organization", "name", "alternate_name", "description", "status", "categories",
-                       "url", "email", "alert"]),
-    (_lazy("Pour qui"), ["clienteles", "minimum_age", "maximum_age", "eligibility_description"]),
-    (_lazy("Comment y accéder"), ["application_process", "fees_description", "languages", "interpretation_services",
-                              "accessibility"]),
-    (_lazy("Où et quand"), ["service_area_codes", "location_name", "address_1", "municipality", "postal_code",
-                        "latitude", "longitude", "phone", "hours"]),
+    (gettext_lazy("Le service"), ["directory_organization", "name", "alternate_name", "description", "status", "categories",
+                                  "url", "email", "alert"]),
+    (gettext_lazy("Pour qui"), ["clienteles", "minimum_age", "maximum_age", "eligibility_description"]),
+    (gettext_lazy("Comment y accéder"), ["application_process", "fees_description", "languages", "interpretation_services",
+                                         "accessibility"]),
+    (gettext_lazy("Où et quand"), ["service_area_codes", "location_name", "address_1", "municipality", "postal_code",
+                                   "latitude", "longitude", "phone", "hours"]),
 ]
 
 
