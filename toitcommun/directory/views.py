@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -260,7 +260,9 @@ def _days_text(byday: str) -> str:
 
 
 def _time_text(t: datetime.time) -> str:
-    """9:00 -> '9 h', 16:30 -> '16 h 30' (the French way of writing times), never split across lines."""
+    """9:00 -> '9 h', 16:30 -> '16 h 30' in French; '9 a.m.', '4:30 p.m.' in English; never split across lines."""
+    if (translation.get_language() or "fr").startswith("en"):
+        return dateformat.time_format(t, "P").replace(" ", "\u00a0")
     if t.minute:
         text = _("%(hour)s h %(minute)02d") % {"hour": t.hour, "minute": t.minute}
     else:
