@@ -1,12 +1,16 @@
-"""How fast is the housing summary on a province-sized stock? (`make bench`)
+"""How fast are the housing summary and the directory search on a province-sized world? (`make bench`)
 
-    .venv/bin/python bench/run.py [--reps 30] [--database-url URL] [--explain]
+    .venv/bin/python bench/run.py [--reps 30] [--searches 200] [--only housing|directory]
+                                  [--database-url URL] [--explain CODE] [--explain-search N]
 
 Times housing_summary() against one hand-written SQL statement that computes
 the same figures, side by side and interleaved, for the province and for every
-MRC; then the HTTP path of the API when it exists. Checks that both give the
-same figures and prints the aims of the issue as PASS or MISS. A miss is
-reported, not an error: the exit status stays 0.
+MRC; then the HTTP path of the API when it exists. Then times the directory's
+public search (services_search: text, territory and category, first page and
+count) against one hand-written statement giving the same rows, over drawn
+searches. Checks that both give the same figures and results and prints the
+aims of the issue as PASS or MISS. A miss is reported, not an error: the exit
+status stays 0.
 """
 
 from __future__ import annotations
@@ -15,21 +19,26 @@ import argparse
 import datetime
 import math
 import os
+import random
+import re
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import generate  # noqa: E402
+from bench import generate, generate_directory  # noqa: E402
 
 AIM_RATIO = 1.5
 AIM_MS = 150.0
 API_PATH = "/api/v1/housing/summary"
+SEARCH_AIM_MS = 50.0
+SEARCH_AIM_RATIO = 2.0
+PAGE = 20
 
 
 # --- The same figures, in one statement ------------------------------------------------------
@@ -279,6 +288,196 @@ def explain(on: datetime.date, code: str) -> None:
                 print("    " + " | ".join(str(c) for c in row))
 
 
+
+# --- The directory's public search -----------------------------------------------------------
+
+STOPWORDS = {"pour", "avec", "dans", "vers", "sans", "leur", "leurs", "tous", "toute", "fois", "mois",
+             "selon", "elle", "elles", "entre", "aussi", "après", "besoin", "vous", "rendez"}
+
+
+@dataclass(frozen=True)
+class Search:
+    text: str
+    territory: str
+    category: str
+
+    def __str__(self) -> str:
+        return f"{self.text!r} in {self.territory}, {self.category}"
+
+
+def draw_searches(n: int, seed: int = generate_directory.SEED) -> list[Search]:
+    """What people type: a word or two of a category's vocabulary, where they live (a municipality,
+    weighted by population, or an MRC), and a category — most often the words' own."""
+    rng = random.Random(seed + 2)
+    munis = generate_directory.local_municipalities()
+    mrcs = sorted({m.mrc for m in munis})
+    categories = list(generate_directory.PHRASES)
+    searches = []
+    for _ in range(n):
+        category = rng.choice(categories)
+        phrase = rng.choice(generate_directory.query_phrases(category))
+        words = [w for w in re.findall(r"[^\W\d_]+", phrase) if len(w) >= 4 and w.lower() not in STOPWORDS]
+        start = rng.randrange(len(words))
+        text = " ".join(words[start:start + rng.choice((1, 2))])
+        if rng.random() < 0.6:
+            territory = rng.choices(munis, weights=[max(m.population, 50) for m in munis])[0].code
+        else:
+            territory = rng.choice(mrcs)
+        if rng.random() < 0.2:
+            category = rng.choice(categories)
+        searches.append(Search(text, territory, category))
+    return searches
+
+
+def orm_search(search: Search, *, prefetch: bool = True) -> tuple[list[Any], int]:
+    """The public search as the site runs it: validated query, first page of results, total."""
+    from toitcommun.directory.selectors import search_query, services_search
+
+    qs = services_search(search_query(text=search.text, territory=search.territory, category=search.category))
+    if not prefetch:
+        qs = qs.prefetch_related(None)
+    return [s.pk for s in qs[:PAGE]], qs.count()
+
+
+def raw_search(search: Search) -> tuple[list[Any], int]:
+    """The same first page and total from one hand-written statement.
+
+    It starts from the services serving the territory (its areas' codes, and its
+    places), the smallest set as a rule, then checks each candidate's status,
+    category (an EXISTS probe) and full-text match (membership in the matched
+    list); the window count is taken before the LIMIT. SQLite's CROSS JOIN keeps
+    that order: left to itself, it starts from the full-text match, which costs
+    about twice as much on broad words.
+    """
+    import uuid
+
+    from django.db import connection
+
+    from toitcommun.directory.models import TaxonomyTerm
+    from toitcommun.directory.search import search_terms
+    from toitcommun.directory.taxonomy_seed import CATEGORIES_TAXONOMY
+
+    terms = search_terms(search.text)
+    if connection.vendor == "sqlite":
+        matched = ("s.id IN (SELECT service_id FROM directory_service_fts WHERE directory_service_fts MATCH %s)",
+                   " ".join(f'"{t}"*' for t in terms))
+    elif connection.vendor == "postgresql":
+        matched = ("to_tsvector('simple', s.search_text) @@ to_tsquery('simple', %s)",
+                   " & ".join(f"{t}:*" for t in terms))
+    else:
+        raise NotImplementedError(connection.vendor)
+    taxonomy = TaxonomyTerm._meta.get_field("taxonomy").target_field.get_db_prep_value(  # type: ignore[union-attr]
+        CATEGORIES_TAXONOMY, connection)
+    if len(search.territory) == 5:  # a municipality: its code, its MRC's, its region's, the province's
+        place = """
+            place AS (SELECT m.id AS muni_id, m.code AS muni, r.code AS mrc, g.code AS region
+                      FROM territory_municipality m JOIN territory_mrc r ON r.id = m.mrc_id
+                      JOIN territory_region g ON g.id = r.region_id WHERE m.code = %s),
+            codes (code) AS (SELECT muni FROM place UNION ALL SELECT mrc FROM place
+                             UNION ALL SELECT region FROM place UNION ALL SELECT 'QC'),
+            places (id) AS (SELECT muni_id FROM place)"""
+    else:  # an MRC: its code, its region's, the province's, and those of its municipalities
+        place = """
+            place AS (SELECT r.id AS mrc_id, r.code AS mrc, g.code AS region
+                      FROM territory_mrc r JOIN territory_region g ON g.id = r.region_id WHERE r.code = %s),
+            places (id) AS (SELECT m.id FROM territory_municipality m WHERE m.mrc_id = (SELECT mrc_id FROM place)),
+            codes (code) AS (SELECT mrc FROM place UNION ALL SELECT region FROM place UNION ALL SELECT 'QC'
+                             UNION ALL SELECT m.code FROM territory_municipality m
+                             WHERE m.mrc_id = (SELECT mrc_id FROM place))"""
+    sql = f"""
+        WITH {place},
+        serving (id) AS (
+            SELECT a.service_id FROM directory_servicearea a WHERE a.territory_code IN (SELECT code FROM codes)
+            UNION
+            SELECT sal.service_id FROM directory_serviceatlocation sal
+            JOIN directory_location l ON l.id = sal.location_id
+            WHERE l.municipality_id IN (SELECT id FROM places))
+        SELECT s.id, s.name, o.name, COUNT(*) OVER () AS total
+        FROM serving
+        {"CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"} directory_service s ON s.id = serving.id
+        JOIN directory_directoryorganization o ON o.id = s.directory_organization_id
+        WHERE s.status <> 'defunct'
+          AND EXISTS (SELECT 1 FROM directory_service_categories sc
+                      JOIN directory_taxonomyterm t ON t.id = sc.taxonomyterm_id
+                      WHERE sc.service_id = s.id AND t.taxonomy_id = %s AND t.code = %s)
+          AND {matched[0]}
+        ORDER BY s.name, s.id
+        LIMIT {PAGE}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [search.territory, taxonomy, search.category, matched[1]])
+        rows = cursor.fetchall()
+    ids = [r[0] if isinstance(r[0], uuid.UUID) else uuid.UUID(r[0]) for r in rows]
+    return ids, (rows[0][3] if rows else 0)
+
+
+def bench_search(n: int) -> dict[str, Any]:
+    """n drawn searches: ORM and raw SQL must give the same page and total; then both are timed."""
+    searches = draw_searches(n)
+    different, totals = [], []
+    for search in searches:  # also the warm-up
+        orm, raw = orm_search(search), raw_search(search)
+        totals.append(orm[1])
+        if orm != raw:
+            different.append((search, orm, raw))
+    same = not different
+    empty = sum(1 for t in totals if t == 0)
+    print(f"  results: {'IDENTICAL' if same else 'DIFFERENT'} for {n - len(different)}/{n} searches"
+          f" (first {PAGE} ids and the count); total per search: median {statistics.median(totals):.0f},"
+          f" max {max(totals)}, {empty} with none")
+    for search, orm, raw in different[:5]:
+        print(f"    {search}: ORM {orm[1]} results, raw {raw[1]}")
+    times: dict[str, list[float]] = {"orm": [], "rows": [], "raw": []}
+    calls = {"orm": orm_search, "rows": lambda s: orm_search(s, prefetch=False), "raw": raw_search}
+    for i, search in enumerate(searches):
+        order = ["orm", "rows", "raw"]
+        for kind in order[i % 3:] + order[:i % 3]:  # rotate who goes first
+            times[kind].append(timed(lambda kind=kind, search=search: calls[kind](search)))
+    slowest = max(range(n), key=lambda i: times["orm"][i])
+    queries = {kind: count_queries(lambda kind=kind: calls[kind](searches[0])) for kind in calls}
+    print(f"  queries per search: ORM {queries['orm']} (page, count, prefetches, validation),"
+          f" ORM without prefetch {queries['rows']}, raw {queries['raw']}")
+    print(f"  {'':34}{'median':>11}{'p95':>12}{'max':>12}")
+    for kind, label in (("orm", "services_search (ORM), as the page"), ("rows", "  same rows, no prefetch"),
+                        ("raw", "one raw SQL statement")):
+        print(f"  {label:34}{fmt_ms(statistics.median(times[kind]))} {fmt_ms(p95(times[kind]))}"
+              f" {fmt_ms(max(times[kind]))}")
+    ratio = statistics.median(times["orm"]) / statistics.median(times["raw"])
+    print(f"  ratio ORM / raw: {ratio:.2f}× (medians), {p95(times['orm']) / p95(times['raw']):.2f}× (p95);"
+          f" slowest ORM search: {searches[slowest]} ({times['orm'][slowest]:.1f} ms)")
+    return {"same": same, "count": n, "times": times, "ratio": ratio, "totals": totals,
+            "slowest": slowest, "searches": searches}
+
+
+def count_queries(fn: Callable[[], Any]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def explain_search(index: int, n: int) -> None:
+    """The ORM's queries and the raw statement, with their plans, for one drawn search."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    search = draw_searches(n)[index]
+    print(f"\n  Search {index}: {search}")
+    with CaptureQueriesContext(connection) as ctx:
+        orm_search(search)
+        raw_search(search)
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    for number, query in enumerate(ctx.captured_queries, start=1):
+        print(f"\n  -- query {number} ({float(query['time']) * 1000:.1f} ms):\n  {query['sql']}")
+        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
+            with connection.cursor() as cursor:
+                cursor.execute(prefix + query["sql"])
+                for row in cursor.fetchall():
+                    print("    " + " | ".join(str(c) for c in row))
+
+
 def database_version() -> str:
     from django.db import connection
 
@@ -300,12 +499,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=30, help="timed repetitions after warm-up (province, HTTP)")
     parser.add_argument("--passes", type=int, default=3, help="timed passes over every MRC")
     parser.add_argument("--date", type=datetime.date.fromisoformat, default=generate.BENCH_DATE)
+    parser.add_argument("--searches", type=int, default=200, help="drawn directory searches (text, territory,"
+                        " category)")
+    parser.add_argument("--only", choices=("housing", "directory"), help="run one part only")
     parser.add_argument("--database-url", help="default: sqlite:///var/bench.sqlite3")
     parser.add_argument("--explain", metavar="CODE", help="print the query plans for this territory, then stop")
+    parser.add_argument("--explain-search", metavar="N", type=int,
+                        help="print the queries and plans of the N-th drawn search, then stop")
     args = parser.parse_args(argv)
 
     url = generate.configure(args.database_url)
     counts = generate.ensure(url)
+    directory = generate_directory.ensure(url) if args.only != "housing" else None
     from django.db import connection
 
     on = args.date
@@ -313,13 +518,30 @@ def main(argv: list[str] | None = None) -> None:
     version = database_version()
     print(f"Database: {engine} {version}; stock: {counts['buildings']:,} sites, {counts['units']:,} units,"
           f" {counts['snapshots']:,} snapshots; date {on.isoformat()}")
+    if directory:
+        print(f"Directory: {directory['services']:,} services of {directory['organizations']:,} organizations"
+              f" at {directory['locations']:,} places")
     load, cores = os.getloadavg()[0], os.cpu_count() or 1
     if load > cores:
         print(f"Note: load average {load:.1f} on {cores} cores — timings are noisy; medians hold up better than p95.")
     if args.explain:
         explain(on, args.explain)
         return
+    if args.explain_search is not None:
+        explain_search(args.explain_search, args.searches)
+        return
 
+    agree = True
+    if args.only != "directory":
+        agree &= report_housing(args, counts, engine, version)
+    if directory:
+        agree &= report_directory(args, directory, engine, version)
+    if not agree:
+        sys.exit("The ORM and the raw SQL disagree: that is a bug, not a slow query.")
+
+
+def report_housing(args: argparse.Namespace, counts: dict[str, int], engine: str, version: str) -> bool:
+    on = args.date
     print(f"\n(a) Province (QC), {args.reps} interleaved repetitions after 3 warm-ups")
     province = bench_province(on, args.reps)
     print(f"\n(b) Every MRC and equivalent territory, {args.passes} passes after none")
@@ -357,8 +579,40 @@ def main(argv: list[str] | None = None) -> None:
     else:
         print(f"- HTTP {API_PATH}: not measured (API not available yet).")
     print(f"- ORM and raw SQL figures identical: {'yes' if same else 'NO'}.")
-    if not same:
-        sys.exit("The ORM and the raw SQL disagree: that is a bug, not a slow query.")
+    return bool(same)
+
+
+def report_directory(args: argparse.Namespace, counts: dict[str, int], engine: str, version: str) -> bool:
+    print(f"\n(d) Directory search: {args.searches} drawn searches (text + territory + category),"
+          f" first {PAGE} results and the count; one warm-up pass checking the results, then one timed pass")
+    result = bench_search(args.searches)
+    times = result["times"]
+    orm_p95, raw_p95 = p95(times["orm"]), p95(times["raw"])
+    orm_median, raw_median = statistics.median(times["orm"]), statistics.median(times["raw"])
+    ratio = result["ratio"]
+    under = (orm_p95 < SEARCH_AIM_MS) if engine == "sqlite" else None
+    aims = [
+        ("ORM and raw SQL give the same first page and count, every search", "yes" if result["same"] else "NO",
+         result["same"]),
+        (f"search within {SEARCH_AIM_RATIO:.0f}× of the raw query (medians)", f"{ratio:.2f}×",
+         ratio <= SEARCH_AIM_RATIO),
+        (f"search p95 under {SEARCH_AIM_MS:.0f} ms on SQLite", f"{orm_p95:.1f} ms", under),
+    ]
+    print("\nAims (directory)")
+    for label, measured, ok in aims:
+        print(f"  {verdict(ok)}  {label:64} {measured:>9}")
+    print("\nFor the closing note:")
+    print(f"- `make bench`, synthetic directory ({counts['services']:,} services, {counts['locations']:,} places,"
+          f" {counts['organizations']:,} organizations), {engine} {version}.")
+    print(f"- Public search, {result['count']} drawn searches (text + municipality or MRC + category, first"
+          f" {PAGE} and the count): ORM {orm_median:.1f} ms median (p95 {orm_p95:.1f}), one raw SQL statement"
+          f" {raw_median:.1f} ms (p95 {raw_p95:.1f}): {ratio:.2f}× — {verdict(ratio <= SEARCH_AIM_RATIO)}"
+          f" ≤{SEARCH_AIM_RATIO:.0f}×" + (f", {verdict(under)} p95 <{SEARCH_AIM_MS:.0f} ms." if under is not None
+                                         else "."))
+    print(f"- Without the page's prefetches, the ORM's rows and count take {statistics.median(times['rows']):.1f} ms"
+          f" median (p95 {p95(times['rows']):.1f}).")
+    print(f"- ORM and raw SQL results identical: {'yes' if result['same'] else 'NO'}.")
+    return bool(result["same"])
 
 
 def verdict(ok: bool | None) -> str:
