@@ -331,12 +331,14 @@ def draw_searches(n: int, seed: int = generate_directory.SEED) -> list[Search]:
 
 def orm_search(search: Search, *, prefetch: bool = True) -> tuple[list[Any], int]:
     """The public search as the site runs it: validated query, first page of results, total."""
-    from toitcommun.directory.selectors import search_query, services_search
+    from toitcommun.directory.selectors import search_query, services_page, services_search
 
-    qs = services_search(search_query(text=search.text, territory=search.territory, category=search.category))
+    query = search_query(text=search.text, territory=search.territory, category=search.category)
     if not prefetch:
-        qs = qs.prefetch_related(None)
-    return [s.pk for s in qs[:PAGE]], qs.count()
+        qs = services_search(query).prefetch_related(None)
+        return [s.pk for s in qs[:PAGE]], qs.count()
+    page = services_page(query, number=1, per_page=PAGE)
+    return [s.pk for s in page.object_list], page.paginator.count
 
 
 def raw_search(search: Search) -> tuple[list[Any], int]:

@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,15 @@ from toitcommun.errors import NotFound, ValidationFailed
 from toitcommun.territory.models import Mrc, Municipality
 from toitcommun.territory.selectors import TerritoryRef, territory_get
 
-from .models import Clientele, Schedule, Service, ServiceAtLocation, ServiceStatus, TaxonomyTerm
+from .models import (
+    Clientele,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceStatus,
+    TaxonomyTerm,
+)
 from .search import matching
 from .taxonomy_seed import CATEGORIES_TAXONOMY
 
@@ -62,71 +71,101 @@ def serving(territory: TerritoryRef) -> Q:
 
     A service serving an MRC is found from any of its municipalities, and a
     service of one municipality is found from its MRC, its region and the province.
+    The services come as one list of ids (areas, then places): the database starts
+    from it, the smallest set as a rule, and checks text and category on each.
     """
     if territory.level == "province":
         return Q()
     codes = {territory.code, "QC"}
     if territory.level == "municipality":
         muni = Municipality.objects.select_related("mrc__region").get(code=territory.code)
-        codes |= {muni.mrc.code, muni.mrc.region.code}
-        below = Q()
+        areas = Q(territory_code__in=codes | {muni.mrc.code, muni.mrc.region.code})
     elif territory.level == "mrc":
         codes.add(territory.parent_code or "")
-        below = Q(service_areas__territory_code__in=Municipality.objects.filter(mrc__code=territory.code)
-                  .values("code"))
+        areas = Q(territory_code__in=codes) | Q(
+            territory_code__in=Municipality.objects.filter(mrc__code=territory.code).values("code"))
     else:  # region
-        below = Q(service_areas__territory_code__in=Mrc.objects.filter(region__code=territory.code).values("code")) | Q(
-            service_areas__territory_code__in=Municipality.objects.filter(mrc__region__code=territory.code)
-            .values("code"))
-    located = territory.municipality_filter("service_at_locations__location__municipality")
-    return Q(service_areas__territory_code__in=codes) | below | located
+        areas = (Q(territory_code__in=codes)
+                 | Q(territory_code__in=Mrc.objects.filter(region__code=territory.code).values("code"))
+                 | Q(territory_code__in=Municipality.objects.filter(mrc__region__code=territory.code).values("code")))
+    by_area = ServiceArea.objects.filter(areas).order_by().values("service_id")
+    by_place = ServiceAtLocation.objects.filter(
+        territory.municipality_filter("location__municipality")).order_by().values("service_id")
+    return Q(pk__in=by_area.union(by_place))
 
 
 def open_at(moment: datetime.datetime) -> Q:
     """Services with an opening-hours rule (on the service or one of its places) covering this moment."""
     local = timezone.localtime(moment)
     day, now, today = DAYS[local.weekday()], local.time(), local.date()
-
-    def rule(prefix: str) -> Q:
-        return (
-            Q(**{f"{prefix}__byday__contains": day, f"{prefix}__opens_at__lte": now, f"{prefix}__closes_at__gt": now})
-            & (Q(**{f"{prefix}__valid_from__isnull": True}) | Q(**{f"{prefix}__valid_from__lte": today}))
-            & (Q(**{f"{prefix}__valid_to__isnull": True}) | Q(**{f"{prefix}__valid_to__gte": today}))
-        )
-
-    return rule("schedules") | rule("service_at_locations__location__schedules") | rule(
-        "service_at_locations__schedules")
+    covering = Schedule.objects.filter(
+        Q(byday__contains=day, opens_at__lte=now, closes_at__gt=now)
+        & (Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    )
+    return (Q(Exists(covering.filter(service=OuterRef("pk"))))
+            | Q(Exists(covering.filter(location__service_at_locations__service=OuterRef("pk"))))
+            | Q(Exists(covering.filter(service_at_location__service=OuterRef("pk")))))
 
 
 def services_search(query: SearchQuery, *, include_retired: bool = False,
                     moment: datetime.datetime | None = None) -> QuerySet[Service]:
-    """Services matching the query, active ones first in name order."""
+    """Services matching the query, active ones first in name order.
+
+    Every filter is a membership test or an EXISTS on the service itself, so
+    no join multiplies rows: no DISTINCT, and the page and its count are one
+    flat query each. The territory comes first: SQLite starts from the first
+    list of ids it meets.
+    """
     qs = Service.objects.all()
+    if query.territory is not None:
+        qs = qs.filter(serving(query.territory))
     if not include_retired:
         qs = qs.exclude(status=ServiceStatus.DEFUNCT)
     if query.text:
         qs = qs.filter(matching(query.text))
     if query.category:
-        qs = qs.filter(categories__taxonomy_id=CATEGORIES_TAXONOMY, categories__code=query.category)
+        qs = qs.filter(Exists(Service.categories.through.objects.filter(
+            service=OuterRef("pk"), taxonomyterm__taxonomy_id=CATEGORIES_TAXONOMY,
+            taxonomyterm__code=query.category)))
     if query.clientele:
         qs = qs.filter(clienteles__contains=[query.clientele]) if _json_contains_supported() else qs.filter(
             clienteles__icontains=f'"{query.clientele}"')
-    if query.territory is not None:
-        qs = qs.filter(serving(query.territory))
     if query.open_now:
         qs = qs.filter(open_at(moment or timezone.now()))
-    ids = qs.values("pk").distinct()
     return (
-        Service.objects.filter(pk__in=ids)
-        .select_related("directory_organization")
+        qs.select_related("directory_organization")
         .prefetch_related(
             "categories",
             Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related(
                 "location__municipality").prefetch_related("location__addresses", "location__phones")),
             "phones",
         )
-        .order_by("name")
+        .order_by("name", "pk")
     )
+
+
+def services_page(query: SearchQuery, *, number: Any = 1, per_page: int = 20, include_retired: bool = False,
+                  moment: datetime.datetime | None = None) -> Page:
+    """One page of results with the total counted in the same query (a window), as a Django Page."""
+    qs = services_search(query, include_retired=include_retired, moment=moment)
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    counted = qs.annotate(total_found=Window(Count("pk")))
+    rows = list(counted[(wanted - 1) * per_page: wanted * per_page])
+    if rows:
+        total = rows[0].total_found
+    else:
+        total = qs.count()
+        last = max(1, -(-total // per_page))
+        if wanted > last:  # past the end: the last page, as Paginator.get_page does
+            wanted = last
+            rows = list(counted[(wanted - 1) * per_page: wanted * per_page])
+    paginator = Paginator(qs, per_page)
+    paginator.count = total  # type: ignore[misc]  # known already: no second COUNT query
+    return Page(rows, wanted, paginator)
 
 
 def _json_contains_supported() -> bool:

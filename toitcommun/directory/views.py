@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from toitcommun.territory.text import fold
 from toitcommun.views_common import is_htmx, or_404
 
 from .models import Clientele, Location, Phone, Schedule, Service
-from .selectors import DAYS, categories, open_at, search_query, service_get, services_search
+from .selectors import DAYS, categories, open_at, search_query, service_get, services_page
 
 PER_PAGE = 20
 MAX_TERRITORY_LENGTH = 100
@@ -202,8 +201,7 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if query is not None and not errors:
         moment = timezone.now()
-        paginator = Paginator(services_search(query, moment=moment), PER_PAGE)
-        page_obj = paginator.get_page(request.GET.get("page"))
+        page_obj = services_page(query, number=request.GET.get("page"), per_page=PER_PAGE, moment=moment)
         services = list(page_obj.object_list)
         open_ids = _open_ids(services, moment)
         rows = [_result_row(s, s.pk in open_ids) for s in services]
