@@ -21,7 +21,7 @@ from toitcommun.organizations.models import Organization
 from toitcommun.territory.models import Municipality
 from toitcommun.territory.selectors import TerritoryRef, territory_get
 
-from .models import Clientele, DirectoryOrganization, Service, ServiceStatus
+from .models import Clientele, DirectoryOrganization, Service, ServiceStatus, TaxonomyTerm
 from .selectors import categories
 
 MAX_AGE = 120
@@ -399,3 +399,19 @@ class RetireForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Raison du retrait"), max_length=500,
                              widget=forms.TextInput(attrs={"size": 50}),
                              help_text=gettext_lazy("Par exemple : le service a fermé en mars."))
+
+
+class CategoryForm(forms.ModelForm):
+    """A category of the region's taxonomy: its code is fixed once created (HSDS exports name it)."""
+
+    class Meta:
+        model = TaxonomyTerm
+        fields = ["code", "name", "name_en", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().lower()
+        if not re.fullmatch(r"[a-z][a-z0-9_]{1,59}", code):
+            raise forms.ValidationError(
+                gettext_lazy("Un code de lettres minuscules, chiffres et « _ », qui commence par une lettre."))
+        return code

@@ -121,3 +121,8 @@ def can_verify_service(user: Any, service: Service, territories: frozenset[str] 
     return can_change_service(user, service, territories) or r.is_staff_of(
         user, service.directory_organization.organization_id, roles=(Role.WORKER,)
     )
+
+
+def can_edit_categories(user: Any) -> bool:
+    """The region's categories are kept by its coordinators and administrators."""
+    return r.is_administrator(user) or r.has_role(user, [Role.REGIONAL_COORDINATOR])

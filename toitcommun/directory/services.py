@@ -8,6 +8,7 @@ and after. Every act refreshes the full-text index of the services it touched.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -16,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record, snapshot
-from toitcommun.errors import PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
 from toitcommun.versioning import expected_version, save_if_current
 
 from . import rules
 from .forms import (
     MULTIPLE_FIELDS,
+    CategoryForm,
     DirectoryOrganizationForm,
     ServiceForm,
     initial_extras,
@@ -39,9 +41,11 @@ from .models import (
     ServiceArea,
     ServiceAtLocation,
     ServiceStatus,
+    TaxonomyTerm,
 )
 from .search import index_services
 from .selectors import service_get
+from .taxonomy_seed import CATEGORIES_TAXONOMY
 
 MAX_REASON = 500
 # The service's own columns the form writes (categories are a many-to-many, set apart).
@@ -298,3 +302,44 @@ def service_restore(*, actor: Any, service_id: Any) -> Service:
         raise ValidationFailed({"status": [_("Ce service n'est pas retiré.")]})
     return _set_status(actor=actor, service=service, status=ServiceStatus.ACTIVE, action="service.restore",
                        already=_("Ce service n'est pas retiré."))
+
+
+# ---- the region's categories -----------------------------------------------------------------
+
+
+def category_save(*, actor: Any, data: dict[str, Any], term_id: Any = None) -> TaxonomyTerm:
+    """Add a category to the region's taxonomy, or rename one. Its code stays as created."""
+    if not rules.can_edit_categories(actor):
+        raise PermissionRefused(_("Seules la coordination régionale et l'administration modifient les catégories."))
+    term = None
+    if term_id is not None:
+        wanted = _uuid_or_none(term_id)
+        term = TaxonomyTerm.objects.filter(taxonomy_id=CATEGORIES_TAXONOMY, pk=wanted).first() if wanted else None
+        if term is None:
+            raise NotFound(_("Catégorie introuvable."))
+        data = {**(data.dict() if hasattr(data, "dict") else dict(data)), "code": term.code}
+    form = CategoryForm(data, instance=term)
+    if not form.is_valid():
+        raise ValidationFailed(form_errors(form))
+    twin = TaxonomyTerm.objects.filter(taxonomy_id=CATEGORIES_TAXONOMY, code=form.cleaned_data["code"])
+    if term is not None:
+        twin = twin.exclude(pk=term.pk)
+    if twin.exists():
+        raise ValidationFailed({"code": [_("Une catégorie porte déjà ce code.")]})
+    before = snapshot(term)
+    saved = form.save(commit=False)
+    saved.taxonomy_id = CATEGORIES_TAXONOMY
+    with transaction.atomic():
+        saved.save()
+        audit_record(actor=actor, action="category.update" if before else "category.create", instance=saved,
+                     before=before, after=snapshot(saved))
+        if before is not None:
+            index_services(saved.services.select_related("directory_organization"))
+    return saved
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,15 +26,23 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from toitcommun.access import rules as access_rules
-from toitcommun.errors import PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
 from toitcommun.organizations.models import Organization
-from toitcommun.views_common import is_htmx, or_404, refuse
+from toitcommun.views_common import attach_errors, is_htmx, or_404, refuse
 
 from . import rules
-from .forms import MULTIPLE_FIELDS, DirectoryOrganizationForm, RetireForm, ServiceForm
+from .forms import MULTIPLE_FIELDS, CategoryForm, DirectoryOrganizationForm, RetireForm, ServiceForm
 from .models import DirectoryOrganization, Service, ServiceStatus
-from .selectors import is_stale, search_query, service_get, services_search, services_to_verify
+from .selectors import (
+    categories,
+    is_stale,
+    search_query,
+    service_get,
+    services_search,
+    services_to_verify,
+)
 from .services import (
+    category_save,
     directory_organization_create,
     service_create,
     service_restore,
@@ -108,6 +116,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "page": page, "rows": _rows(request.user, list(page.object_list)), "q": q, "status": status,
         "to_verify": to_verify, "statuses": ServiceStatus.choices, "error": error, "query": params.urlencode(),
         "can_add": rules.can_keep_directory(request.user), "next": request.get_full_path(),
+        "can_edit_categories": rules.can_edit_categories(request.user),
     }
     template = "directory/staff/list.html#results" if is_htmx(request) else "directory/staff/list.html"
     return render(request, template, context)
@@ -351,3 +360,55 @@ def organization_create_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Organisation ajoutée au répertoire : ajoutez maintenant ses services."))
             return redirect(f"{reverse('directory_staff:service_create')}?provider={provider.pk}")
     return render(request, "directory/staff/organization_form.html", {"form": form})
+
+
+# ---- the region's categories -----------------------------------------------------------------
+
+
+@login_required
+def category_list(request: HttpRequest) -> HttpResponse:
+    """The region's categories, with how many services use each; add one or rename one."""
+    if not rules.can_edit_categories(request.user):
+        raise PermissionDenied(_("Seules la coordination régionale et l'administration modifient les catégories."))
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            category_save(actor=request.user, data=request.POST)
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        else:
+            messages.success(request, _("Catégorie ajoutée."))
+            return redirect("directory_staff:categories")
+    terms = categories().annotate(used=Count("services"))
+    return render(request, "directory/staff/categories.html", {"terms": terms, "form": form})
+
+
+@login_required
+def category_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    if not rules.can_edit_categories(request.user):
+        raise PermissionDenied(_("Seules la coordination régionale et l'administration modifient les catégories."))
+    term = or_404(_category, pk)
+    form = CategoryForm(request.POST or None, instance=term)
+    if request.method == "POST":
+        try:
+            category_save(actor=request.user, data=request.POST, term_id=term.pk)
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        else:
+            messages.success(request, _("Catégorie enregistrée."))
+            return redirect("directory_staff:categories")
+    form.fields["code"].disabled = True
+    return render(request, "directory/staff/category_form.html", {"form": form, "term": term})
+
+
+def _category(pk: str) -> Any:
+    from django.core.exceptions import ValidationError
+
+    from .taxonomy_seed import CATEGORIES_TAXONOMY
+    try:
+        term = categories().filter(taxonomy_id=CATEGORIES_TAXONOMY, pk=pk).first()
+    except ValidationError:
+        term = None
+    if term is None:
+        raise NotFound(_("Catégorie introuvable."))
+    return term
