@@ -84,3 +84,23 @@ def versioned_edit_page(
             messages.success(request, _("Modifications enregistrées."))
             return redirect(done_url)
     return render(request, template, {**context, "form": form, "version": version, "conflict": conflict})
+
+
+def create_page(
+    request: HttpRequest, *, form_class: type[forms.BaseForm], create: Callable[..., Any], template: str,
+    done: Callable[[Any], str], done_message: str, context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The page that adds a record through its service: errors on the form, what was typed kept."""
+    form = form_class(request.POST or None)
+    if request.method == "POST":
+        try:
+            created = create(data=request.POST)
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        except PermissionRefused as refusal:
+            form.is_valid()
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, done_message)
+            return redirect(done(created))
+    return render(request, template, {**(context or {}), "form": form, "creating": True})

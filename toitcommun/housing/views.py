@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from toitcommun.errors import PermissionRefused, ValidationFailed
 from toitcommun.territory.models import Level
 from toitcommun.territory.selectors import territory_ancestors, territory_children, territory_get
-from toitcommun.views_common import attach_errors, is_htmx, or_404, refuse, versioned_edit_page
+from toitcommun.views_common import (
+    attach_errors,
+    create_page,
+    is_htmx,
+    or_404,
+    refuse,
+    versioned_edit_page,
+)
 
 from . import rules
 from .exports import table_response
@@ -140,19 +147,11 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def building_create_page(request: HttpRequest) -> HttpResponse:
     from .services import building_create
 
-    form = BuildingForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            building = building_create(actor=request.user, data=request.POST)
-        except ValidationFailed as refusal:
-            attach_errors(form, refusal)
-        except PermissionRefused as refusal:
-            form.is_valid()
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, _("Immeuble ajouté."))
-            return redirect("housing:building", pk=building.pk)
-    return render(request, "housing/building_form.html", {"form": form, "creating": True})
+    return create_page(
+        request, form_class=BuildingForm, create=lambda **sent: building_create(actor=request.user, **sent),
+        template="housing/building_form.html", done=lambda b: reverse("housing:building", args=[b.pk]),
+        done_message=_("Immeuble ajouté."),
+    )
 
 
 @login_required

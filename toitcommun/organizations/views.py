@@ -1,17 +1,23 @@
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed
 from toitcommun.territory.selectors import territory_get
-from toitcommun.views_common import attach_errors, is_htmx, or_404, refuse, versioned_edit_page
+from toitcommun.views_common import (
+    attach_errors,
+    create_page,
+    is_htmx,
+    or_404,
+    refuse,
+    versioned_edit_page,
+)
 
 from . import rules
 from .forms import MembershipForm, OrganizationForm
@@ -96,19 +102,12 @@ def membership_end_page(request: HttpRequest, pk: int, membership_pk: int) -> Ht
 
 @login_required
 def organization_create_page(request: HttpRequest) -> HttpResponse:
-    form = OrganizationForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            org = organization_create(actor=request.user, data=request.POST)
-        except ValidationFailed as refusal:
-            attach_errors(form, refusal)
-        except PermissionRefused as refusal:
-            form.is_valid()
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, _("Organisation créée."))
-            return redirect("organizations:detail", pk=org.pk)
-    return render(request, "organizations/form.html", {"form": form, "creating": True})
+    return create_page(
+        request, form_class=OrganizationForm,
+        create=lambda **sent: organization_create(actor=request.user, **sent),
+        template="organizations/form.html", done=lambda org: reverse("organizations:detail", args=[org.pk]),
+        done_message=_("Organisation créée."),
+    )
 
 
 @login_required
