@@ -125,3 +125,11 @@ def territory_loaded(transactional_db):
 
     territory_load_mamh()
     seed_taxonomy(Taxonomy, TaxonomyTerm)
+
+
+@pytest.fixture
+def english_catalogue() -> None:
+    """The project's English catalogue, compiled from the .po when stale and read afresh (never patched)."""
+    from tests.catalogue import load_english_catalogue
+
+    load_english_catalogue()

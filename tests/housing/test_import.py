@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
-from django.utils.translation import trans_real
 from openpyxl import Workbook
 
 from toitcommun.access.models import AuditEvent, Role, RoleAssignment
@@ -122,41 +121,6 @@ def rejected_errors(**kwargs: Any) -> list[RowError]:
     with pytest.raises(ImportRejected) as rejected:
         housing_import(**kwargs)
     return rejected.value.errors
-
-
-# English messages, used where the project's English catalog does not translate them yet.
-ENGLISH = {
-    "ligne %(row)s, colonne « %(column)s » : %(message)s": 'row %(row)s, column "%(column)s": %(message)s',
-    "« %(value)s » n'est pas un nombre entier.": '"%(value)s" is not a whole number.',
-    "Valeur inconnue « %(value)s » : valeurs permises : %(allowed)s.":
-        'Unknown value "%(value)s": allowed values are %(allowed)s.',
-    "Colonne obligatoire absente de l'en-tête.": "Required column missing from the header.",
-    "Immeubles : %(created)s créés, %(updated)s mis à jour": "Buildings: %(created)s created, %(updated)s updated",
-}
-ENGLISH_PLURAL = {
-    "Importation refusée : %(count)s erreur, rien n'a été importé.":
-        ("Import refused: %(count)s error, nothing was imported.",
-         "Import refused: %(count)s errors, nothing was imported."),
-}
-
-
-@pytest.fixture
-def english(monkeypatch: pytest.MonkeyPatch) -> None:
-    catalog = trans_real.translation("en")
-    gettext, ngettext = catalog.gettext, catalog.ngettext
-
-    def english_gettext(message: str) -> str:
-        translated = gettext(message)
-        return ENGLISH.get(message, translated) if translated == message else translated
-
-    def english_ngettext(singular: str, plural: str, n: int) -> str:
-        translated = ngettext(singular, plural, n)
-        if translated in (singular, plural) and singular in ENGLISH_PLURAL:
-            return ENGLISH_PLURAL[singular][0 if n == 1 else 1]
-        return translated
-
-    monkeypatch.setattr(catalog, "gettext", english_gettext)
-    monkeypatch.setattr(catalog, "ngettext", english_ngettext)
 
 
 # --- Importing ------------------------------------------------------------------------------------
@@ -476,7 +440,7 @@ def test_optional_columns_may_be_left_out(admin: Any) -> None:
     assert (summary.unit_groups_created, summary.snapshots_created) == (1, 0)
 
 
-def test_messages_are_in_english_with_lang_en(admin: Any, english: None) -> None:
+def test_messages_are_in_english_with_lang_en(admin: Any, english_catalogue: None) -> None:
     content = csv_file(row(units="ten"), row(site="B", tenure="hlm-privé"))
 
     errors = rejected_errors(actor=admin, file_name="stock.csv", content=content, lang="en")
@@ -590,7 +554,7 @@ def test_command_prints_every_error_and_exits_non_zero(tmp_path: Path) -> None:
     assert nothing_imported()
 
 
-def test_command_speaks_english_with_lang_en(tmp_path: Path, english: None) -> None:
+def test_command_speaks_english_with_lang_en(tmp_path: Path, english_catalogue: None) -> None:
     bad = tmp_path / "stock.csv"
     bad.write_bytes(csv_file(row(units="ten")))
     err = io.StringIO()
