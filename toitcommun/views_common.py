@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,11 +16,19 @@ from .errors import NotFound, PermissionRefused, ValidationFailed, VersionConfli
 
 
 def attach_errors(form: forms.BaseForm, refusal: ValidationFailed) -> None:
-    """Show a service's validation errors on the form the person filled, keeping what they typed."""
+    """Show a service's validation errors on the form the person filled, keeping what they typed.
+
+    The service validates with the same form, so most of its reasons are the form's own: the form is
+    cleaned first and only the reasons it did not find are added, so each shows once.
+    """
+    form.is_valid()
     for field, reasons in refusal.errors.items():
         target = field if field in form.fields else None
+        shown = {str(m) for m in form.errors.get(target or NON_FIELD_ERRORS, [])}
         for message in reasons:
-            form.add_error(target, message)
+            if str(message) not in shown:
+                form.add_error(target, message)
+                shown.add(str(message))
 
 
 def is_htmx(request: HttpRequest) -> bool:

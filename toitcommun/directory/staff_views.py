@@ -389,6 +389,7 @@ def category_edit(request: HttpRequest, pk: str) -> HttpResponse:
         raise PermissionDenied(_("Seules la coordination régionale et l'administration modifient les catégories."))
     term = or_404(_category, pk)
     form = CategoryForm(request.POST or None, instance=term)
+    form.fields["code"].disabled = True  # before any cleaning: a fixed code is not asked for again
     if request.method == "POST":
         try:
             category_save(actor=request.user, data=request.POST, term_id=term.pk)
@@ -397,7 +398,6 @@ def category_edit(request: HttpRequest, pk: str) -> HttpResponse:
         else:
             messages.success(request, _("Catégorie enregistrée."))
             return redirect("directory_staff:categories")
-    form.fields["code"].disabled = True
     return render(request, "directory/staff/category_form.html", {"form": form, "term": term})
 
 
