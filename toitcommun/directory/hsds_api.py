@@ -14,7 +14,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from .hsds import clientele_terms, hsds_service_public, hsds_services_public, service_document
+from .hsds import service_document
+from .selectors import clientele_terms, hsds_service_public, hsds_services_public
 
 router = Router(tags=["hsds"])
 

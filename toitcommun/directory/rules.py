@@ -123,6 +123,11 @@ def can_verify_service(user: Any, service: Service, territories: frozenset[str] 
     )
 
 
+def can_import_hsds(user: Any) -> bool:
+    """May bring HSDS documents in at all; each service of the run is then checked as on the pages."""
+    return r.is_administrator(user) or r.has_role(user, [Role.REGIONAL_COORDINATOR])
+
+
 def can_edit_categories(user: Any) -> bool:
     """The region's categories are kept by its coordinators and administrators."""
     return r.is_administrator(user) or r.has_role(user, [Role.REGIONAL_COORDINATOR])

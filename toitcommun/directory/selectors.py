@@ -26,7 +26,7 @@ from .models import (
     TaxonomyTerm,
 )
 from .search import matching
-from .taxonomy_seed import CATEGORIES_TAXONOMY
+from .taxonomy_seed import CATEGORIES_TAXONOMY, CLIENTELES_TAXONOMY
 
 MAX_QUERY_LENGTH = 200
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -209,3 +209,43 @@ def services_to_verify(today: datetime.date | None = None) -> QuerySet[Service]:
 
 def categories() -> QuerySet[TaxonomyTerm]:
     return TaxonomyTerm.objects.filter(taxonomy_id=CATEGORIES_TAXONOMY).order_by("name")
+
+
+# ---- the directory as HSDS documents ---------------------------------------------------------
+
+def clientele_terms() -> dict[str, TaxonomyTerm]:
+    """The clientele taxonomy's terms by code (seniors, families...)."""
+    terms = TaxonomyTerm.objects.filter(taxonomy_id=CLIENTELES_TAXONOMY).select_related("taxonomy")
+    return {t.code: t for t in terms}
+
+
+def services_for_export() -> QuerySet[Service]:
+    """Every service with all that its HSDS document nests, in id order (retired ones included)."""
+    return (
+        Service.objects.select_related("directory_organization", "verified_by")
+        .prefetch_related(
+            "directory_organization__phones", "phones", "schedules", "service_areas", "languages", "contacts",
+            Prefetch("categories", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
+            Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location")
+                     .prefetch_related("schedules", "location__addresses", "location__phones",
+                                       "location__schedules")),
+        )
+        .order_by("id")
+    )
+
+
+def hsds_services_public() -> QuerySet[Service]:
+    """The services the public directory shows (not retired), ready to document, in name order."""
+    return services_for_export().exclude(status=ServiceStatus.DEFUNCT).order_by("name", "id")
+
+
+def hsds_service_public(pk: Any) -> Service:
+    """One public service ready to document, or NotFound (also for a retired one or a malformed id)."""
+    try:
+        key = uuid.UUID(str(pk))
+    except ValueError:
+        raise NotFound(_("Introuvable.")) from None
+    service = hsds_services_public().filter(pk=key).first()
+    if service is None:
+        raise NotFound(_("Introuvable."))
+    return service
