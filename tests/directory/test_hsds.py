@@ -301,17 +301,17 @@ def _broken(mutate) -> dict:
 
 
 BROKEN = {
-    "bad uuid": (lambda d: d.update(id="not-a-uuid"), "$.id", "is not a 'uuid'"),
-    "missing name": (lambda d: d.pop("name"), "$", "'name' is a required property"),
-    "unknown field": (lambda d: d.update(colour="blue"), "$", "'colour' was unexpected"),
-    "number as string": (lambda d: d.update(minimum_age="12"), "$.minimum_age", "is not of type 'number'"),
-    "age with a fraction": (lambda d: d.update(minimum_age=12.5), "$.minimum_age", "is not a whole number"),
+    "bad uuid": (lambda d: d.update(id="not-a-uuid"), "$.id", "« not-a-uuid » n'est pas au format uuid."),
+    "missing name": (lambda d: d.pop("name"), "$", "le champ « name » est obligatoire."),
+    "unknown field": (lambda d: d.update(colour="blue"), "$", "champ inconnu de HSDS 3.0 : « colour »."),
+    "number as string": (lambda d: d.update(minimum_age="12"), "$.minimum_age", "« 12 » n'est pas du type number."),
+    "age with a fraction": (lambda d: d.update(minimum_age=12.5), "$.minimum_age", "12.5 n'est pas un nombre entier de 0 à 32767."),
     "unknown territory": (lambda d: d["service_areas"][0].update(uri="urn:toitcommun:territory:999"),
-                          "$.service_areas[0].uri", "unknown territory code '999'"),
+                          "$.service_areas[0].uri", "code de territoire inconnu : « 999 »."),
     "bad opening time": (lambda d: d["schedules"][0].update(id=str(uuid.uuid4()), opens_at="10h"),
-                         "$.schedules[0].opens_at", "is not HH:MM or HH:MM:SS"),
+                         "$.schedules[0].opens_at", "« 10h » n'est pas une heure HH:MM ou HH:MM:SS."),
     "one id, two contents": (lambda d: d["phones"][0].update(number="418 555-0199"),
-                             "$.phones[0]", "with different content"),
+                             "$.phones[0]", "avec un autre contenu."),
 }
 
 
@@ -330,15 +330,20 @@ def test_an_invalid_document_is_refused_and_nothing_of_the_run_is_stored(directo
     assert stored_counts() == counts
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"id": NaN}'])
-def test_a_file_that_is_not_json_is_refused(db, tmp_path, content):
+@pytest.mark.parametrize(("content", "message"), [
+    ("{not json", "ce n'est pas du JSON valide (ligne 1, colonne 2)."),
+    ('{"id": NaN}', "NaN n'est pas un nombre JSON."),
+    ("[" * 200_000 + "]" * 200_000, "le document s'imbrique sur 200000 niveaux ; nous en lisons au plus 64."),
+    ('{"minimum_age": ' + "9" * 5_000 + "}", "un nombre a 5000 chiffres ; nous en lisons au plus 30."),
+])
+def test_a_file_that_is_not_json_we_read_is_refused(db, tmp_path, content, message):
     (tmp_path / "bad.json").write_text(content, encoding="utf-8")
 
     with pytest.raises(hsds.HsdsRejected) as refused:
         hsds.import_documents([tmp_path / "bad.json"], as_system=True)
 
     assert [(e.file, e.path) for e in refused.value.errors] == [("bad.json", "$")]
-    assert "not JSON" in refused.value.errors[0].message
+    assert refused.value.errors[0].message == message
 
 
 @pytest.mark.parametrize("who", ["office_staff", "nobody"])
@@ -413,8 +418,8 @@ def test_the_commands_export_and_import_a_folder(directory, tmp_path, capsys):
     call_command("import_hsds", str(tmp_path / "out"))
 
     output = capsys.readouterr().out
-    assert "3 HSDS 3.0.0 service documents written" in output
-    assert "service: 3 created, 0 changed, 0 unchanged, 0 deleted" in output
+    assert "3 documents « service » HSDS 3.0.0 écrits" in output
+    assert "service : 3 créés, 0 modifiés, 0 inchangés, 0 supprimés" in output
     assert Service.objects.count() == 3
 
 
@@ -428,10 +433,36 @@ def test_the_import_command_lists_each_error_and_fails(db, tmp_path, capsys):
         call_command("import_hsds", str(tmp_path))
 
     assert failed.value.returncode == 1  # manage.py exits with this status
-    assert "broken.json $.id: 'not-a-uuid' is not a 'uuid'" in capsys.readouterr().err
+    assert "broken.json $.id: « not-a-uuid » n'est pas au format uuid." in capsys.readouterr().err
     assert not Service.objects.exists()
 
 
 def test_the_import_command_refuses_a_folder_without_documents(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_hsds", str(tmp_path))
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    ("[" * 200_000 + "]" * 200_000, "le document s'imbrique sur 200000 niveaux ; nous en lisons au plus 64."),
+    ('{"minimum_age": ' + "9" * 5_000 + "}", "un nombre a 5000 chiffres ; nous en lisons au plus 30."),
+])
+def test_the_import_command_refuses_deep_nesting_and_overlong_numbers_with_a_clear_error(db, tmp_path, capsys,
+                                                                                         content, reason):
+    (tmp_path / "attack.json").write_text(content, encoding="utf-8")
+
+    with pytest.raises(CommandError) as failed:
+        call_command("import_hsds", str(tmp_path))
+
+    assert str(failed.value) == "Importation refusée : 1 erreur dans 1 fichier(s) ; rien n'a été importé."
+    assert capsys.readouterr().err == f"attack.json $: {reason}\n"
+    assert not Service.objects.exists()
+
+
+def test_the_import_command_speaks_english_on_request(db, tmp_path, capsys):
+    (tmp_path / "attack.json").write_text("[" * 100 + "]" * 100, encoding="utf-8")
+
+    with pytest.raises(CommandError) as failed:
+        call_command("import_hsds", str(tmp_path), "--lang", "en")
+
+    assert str(failed.value) == "Import refused: 1 error in 1 file(s); nothing was imported."
+    assert capsys.readouterr().err == "attack.json $: the document nests 100 levels deep; we read at most 64.\n"

@@ -15,6 +15,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from toitcommun.errors import NotFound
 from toitcommun.territory.models import Municipality
@@ -72,17 +73,20 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         """The report as short lines, for a terminal."""
-        out = [f"documents: {self.documents}"]
+        out = [_("documents : %(n)s") % {"n": self.documents}]
         for kind in sorted(self.counts):
             c = self.counts[kind]
-            out.append(f"{kind}: {c['created']} created, {c['changed']} changed, "
-                       f"{c['unchanged']} unchanged, {c['deleted']} deleted")
+            out.append(_("%(kind)s : %(created)s créés, %(changed)s modifiés, %(unchanged)s inchangés, "
+                         "%(deleted)s supprimés") % {"kind": kind, "created": c["created"], "changed": c["changed"],
+                                            "unchanged": c["unchanged"], "deleted": c["deleted"]})
         if self.terms_created:
-            out.append("taxonomy terms created: " + ", ".join(self.terms_created))
+            out.append(_("termes de taxonomie créés : %(terms)s") % {"terms": ", ".join(self.terms_created)})
         if self.attributes_ignored:
-            out.append(f"attributes ignored (no taxonomy term we can match or create): {self.attributes_ignored}")
+            out.append(_("attributs ignorés (aucun terme de taxonomie à associer ou à créer) : %(n)s")
+                       % {"n": self.attributes_ignored})
         if self.dropped_fields:
-            out.append("HSDS fields not kept (not in our model): " + ", ".join(self.dropped_fields))
+            out.append(_("champs HSDS non gardés (absents de notre modèle) : %(fields)s")
+                       % {"fields": ", ".join(self.dropped_fields)})
         return out
 
 
@@ -160,14 +164,14 @@ class _Planner:
             model_field = model._meta.get_field(name)
             limit = getattr(model_field, "max_length", None)
             if limit and len(value) > limit:
-                self.error(f"{path}.{name}", f"is {len(value)} characters long; we keep at most {limit}")
+                self.error(f"{path}.{name}", _("%(n)s caractères ; nous en gardons au plus %(max)s.") % {"n": len(value), "max": limit})
             elif value and isinstance(model_field, models.EmailField) and not is_email(value):
-                self.error(f"{path}.{name}", f"{value!r} is not an email address")
+                self.error(f"{path}.{name}", _("« %(value)s » n'est pas une adresse courriel.") % {"value": value})
             elif value and isinstance(model_field, models.URLField):
                 try:
                     URLValidator()(value)
                 except ValidationError:
-                    self.error(f"{path}.{name}", f"{value!r} is not a web address (http or https)")
+                    self.error(f"{path}.{name}", _("« %(value)s » n'est pas une adresse web (http ou https).") % {"value": value})
             out[name] = value
         return out
 
@@ -176,7 +180,7 @@ class _Planner:
         if value is None:
             return None
         if (isinstance(value, float) and not value.is_integer()) or not 0 <= value <= limit:
-            self.error(f"{path}.{name}", f"{value!r} is not a whole number between 0 and {limit}")
+            self.error(f"{path}.{name}", _("%(value)s n'est pas un nombre entier de 0 à %(max)s.") % {"value": value, "max": limit})
             return None
         return int(value)
 
@@ -189,7 +193,7 @@ class _Planner:
         except InvalidOperation:
             number = Decimal(1000)
         if not number.is_finite() or abs(number) >= 1000:
-            self.error(f"{path}.{name}", f"{value!r} is not a coordinate in degrees")
+            self.error(f"{path}.{name}", _("%(value)s n'est pas une coordonnée en degrés.") % {"value": value})
             return None
         return number
 
@@ -206,8 +210,10 @@ class _Planner:
             moment = datetime.datetime.fromisoformat(value)
             return moment if timezone.is_aware(moment) else moment.replace(tzinfo=datetime.UTC)
         except ValueError:
-            shapes = {"date": "YYYY-MM-DD", "time": "HH:MM or HH:MM:SS", "datetime": "an ISO 8601 date and time"}
-            self.error(f"{path}.{name}", f"{value!r} is not {shapes[kind]}")
+            shapes = {"date": _("une date AAAA-MM-JJ"), "time": _("une heure HH:MM ou HH:MM:SS"),
+                      "datetime": _("une date et heure ISO 8601")}
+            self.error(f"{path}.{name}", _("« %(value)s » n'est pas %(shape)s.") % {"value": value,
+                                                                                  "shape": shapes[kind]})
             return None
 
     def uid(self, value: Any) -> uuid.UUID:
@@ -224,11 +230,12 @@ class _Planner:
             return
         if known.fields != fields:
             first = f"{known.where[0]} {known.where[1]}"
-            self.error(path, f"{kind} {pk} is also at {first} with different content")
+            self.error(path, _("%(kind)s %(id)s figure aussi à %(where)s avec un autre contenu.") % {"kind": kind, "id": pk, "where": first})
             return
         for attname, owner in (links or {}).items():
             if known.links.get(attname, owner) != owner:
-                self.error(path, f"{kind} {pk} belongs to two different records ({attname})")
+                self.error(path, _("%(kind)s %(id)s appartient à deux enregistrements différents (%(link)s).")
+                           % {"kind": kind, "id": pk, "link": attname})
             known.links[attname] = owner
 
     # -- documents
@@ -237,7 +244,7 @@ class _Planner:
         self._service = pk = self.uid(doc["id"])
         if any(s.id == pk for s in self.services):
             other = next(s.file for s in self.services if s.id == pk)
-            self.error("$.id", f"service {pk} is also in {other}")
+            self.error("$.id", _("le service %(id)s est aussi dans %(file)s.") % {"id": pk, "file": other})
             return
         self.note_dropped("service", doc)
         plan = _ServicePlan(file=name, id=pk)
@@ -255,7 +262,7 @@ class _Planner:
         email = doc.get("assurer_email") or None
         limit = Service._meta.get_field("verified_by_label").max_length or 0
         if email is not None and (len(email) > limit or not is_email(email)):
-            self.error("$.assurer_email", f"{email!r} is not an email address we can keep")
+            self.error("$.assurer_email", _("« %(value)s » n'est pas une adresse courriel que nous pouvons garder.") % {"value": email})
         plan.assurer_email = email
         self.put("service", pk, fields, "$")
 
@@ -302,14 +309,14 @@ class _Planner:
         named = self.uid(doc["organization_id"]) if doc.get("organization_id") else None
         if nested is None:
             if named is None:
-                self.error("$", "a service needs its organization (organization or organization_id)")
+                self.error("$", _("un service a besoin de son organisation (organization ou organization_id)."))
             else:
                 self.refer("organization", named, "$.organization_id",
-                           f"unknown organization {named}; nest the organization")
+                           _("organisation %(id)s inconnue ; incluez l'organisation dans le document.") % {"id": named})
             return named
         pk = self.uid(nested["id"])
         if named is not None and named != pk:
-            self.error("$.organization_id", f"says {named} but the nested organization is {pk}")
+            self.error("$.organization_id", _("indique %(named)s, mais l'organisation incluse est %(id)s.") % {"named": named, "id": pk})
         self.note_dropped("organization", nested)
         fields = self.texts(nested, DirectoryOrganization,
                             ["name", "alternate_name", "description", "email", "website"], "$.organization")
@@ -346,7 +353,7 @@ class _Planner:
                 if territory_get(code).code != code:
                     raise NotFound(code)
             except NotFound:
-                self.error(f"{path}.uri", f"unknown territory code {code!r}")
+                self.error(f"{path}.uri", _("code de territoire inconnu : « %(code)s ».") % {"code": code})
         elif uri:
             self.dropped.add("service_area.uri")
         fields["territory_code"] = code
@@ -362,13 +369,14 @@ class _Planner:
         elif doc.get("location_id"):
             location_id = self.uid(doc["location_id"])
             self.refer("location", location_id, f"{path}.location_id",
-                       f"unknown location {location_id}; nest the location")
+                       _("lieu %(id)s inconnu ; incluez le lieu dans le document.") % {"id": location_id})
         else:
-            self.error(path, "a service at a location needs its location (location or location_id)")
+            self.error(path, _("un service en un lieu a besoin de son lieu (location ou location_id)."))
             return
         other = self.places.setdefault((service, location_id), pk)
         if other != pk:
-            self.error(path, f"service {service} is already at location {location_id} ({other})")
+            self.error(path, _("le service %(service)s est déjà au lieu %(location)s (%(other)s).")
+                       % {"service": service, "location": location_id, "other": other})
         fields = self.texts(doc, ServiceAtLocation, ["description"], path)
         self.put("service_at_location", pk, fields | {"service_id": service, "location_id": location_id}, path)
         for i, schedule in enumerate(doc.get("schedules", [])):
@@ -391,8 +399,8 @@ class _Planner:
         fields["accessibility"] = "\n\n".join(notes)
         limit = Location._meta.get_field("accessibility").max_length or 0
         if len(fields["accessibility"]) > limit:
-            self.error(f"{path}.accessibility", f"the notes are {len(fields['accessibility'])} characters "
-                                                f"long together; we keep at most {limit}")
+            self.error(f"{path}.accessibility", _("les notes font ensemble %(n)s caractères ; nous en gardons au plus %(max)s.")
+                       % {"n": len(fields["accessibility"]), "max": limit})
         addresses = doc.get("addresses", [])
         fields["municipality_id"] = self.municipality_of(addresses)
         self.put("location", pk, fields, path)

@@ -9,13 +9,16 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError as ValidationError_
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -125,7 +128,33 @@ def schema_errors(name: str, document: Any, *, strict: bool = True) -> list[Hsds
     """Every way the document breaks the HSDS 3.0 service schema, in document order."""
     found = validator(strict).iter_errors(document)
     ordered = sorted(found, key=lambda e: ([str(p) for p in e.absolute_path], e.message))
-    return [HsdsError(name, e.json_path, e.message) for e in ordered]
+    return [HsdsError(name, e.json_path, _schema_message(e)) for e in ordered]
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+def _schema_message(error: ValidationError_) -> str:
+    """A schema error in the reader's language, naming the field and the reason."""
+    keyword, expected, value = error.validator, error.validator_value, error.instance
+    if keyword == "required":
+        missing = _REQUIRED.match(error.message)
+        return _("le champ « %(field)s » est obligatoire.") % {"field": missing[1] if missing else expected}
+    if keyword == "additionalProperties" and isinstance(value, dict):
+        known = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+        unknown = ", ".join(sorted(k for k in value if k not in known))
+        return _("champ inconnu de HSDS 3.0 : « %(fields)s ».") % {"fields": unknown}
+    if keyword == "type":
+        return _("« %(value)s » n'est pas du type %(type)s.") % {"value": _shown(value), "type": _shown(expected)}
+    if keyword == "format":
+        return _("« %(value)s » n'est pas au format %(format)s.") % {"value": _shown(value), "format": expected}
+    if keyword == "enum":
+        return _("« %(value)s » n'est pas une des valeurs permises : %(values)s.") % {
+            "value": _shown(value), "values": ", ".join(_shown(v) for v in expected)}
+    return _("ne respecte pas le schéma HSDS (%(keyword)s) : %(detail)s") % {"keyword": keyword,
+                                                                           "detail": error.message}
 
 
 def is_email(value: str) -> bool:
@@ -136,16 +165,67 @@ def is_email(value: str) -> bool:
     return True
 
 
+# An HSDS service document nests about eight levels deep and its numbers are ages, extensions
+# and coordinates: far past these, a file is an attack or an accident, refused before parsing
+# (Python's parser would recurse until it fails, or spend seconds converting the digits).
+MAX_DEPTH = 64
+MAX_NUMBER_DIGITS = 30
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_REQUIRED = re.compile(r"^'(.*)' is a required property$")
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+class _Unreadable(ValueError):
+    """A file we refuse to parse; the message says why, in the reader's language."""
+
+
 def _no_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+    raise _Unreadable(_("%(name)s n'est pas un nombre JSON.") % {"name": name})
+
+
+def _number(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+            raise _Unreadable(_("un nombre a %(n)s chiffres ; nous en lisons au plus %(max)s.")
+                              % {"n": len(text.lstrip("-")), "max": MAX_NUMBER_DIGITS})
+        return kind(text)
+    return parse
+
+
+def nesting_depth(text: str) -> int:
+    """How deep the text's arrays and objects nest, without parsing it (strings set aside)."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def parse_document(text: str) -> Any:
+    """JSON text to a document, refusing NaN and Infinity, deep nesting and overlong numbers (_Unreadable)."""
+    depth = nesting_depth(text)
+    if depth > MAX_DEPTH:
+        raise _Unreadable(_("le document s'imbrique sur %(depth)s niveaux ; nous en lisons au plus %(max)s.")
+                          % {"depth": depth, "max": MAX_DEPTH})
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_int=_number(int), parse_float=_number(float))
+    except json.JSONDecodeError as exc:
+        raise _Unreadable(_("ce n'est pas du JSON valide (ligne %(line)s, colonne %(column)s).")
+                          % {"line": exc.lineno, "column": exc.colno}) from None
 
 
 def read_document(item: Path | tuple[str, Any]) -> tuple[str, Any, HsdsError | None]:
+    """A file (or a name and an already parsed document): its name, its document, or why it cannot be read."""
     if isinstance(item, tuple):
         return item[0], item[1], None
     try:
-        return item.name, json.loads(item.read_text(encoding="utf-8"), parse_constant=_no_constant), None
-    except (OSError, UnicodeDecodeError) as exc:
-        return item.name, None, HsdsError(item.name, "$", f"unreadable file: {exc}")
-    except json.JSONDecodeError as exc:
-        return item.name, None, HsdsError(item.name, "$", f"not JSON: {exc}")
+        text = item.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return item.name, None, HsdsError(item.name, "$", _("le fichier n'est pas en UTF-8."))
+    except OSError as exc:
+        return item.name, None, HsdsError(item.name, "$", _("fichier illisible : %(reason)s")
+                                          % {"reason": exc.strerror or exc})
+    try:
+        return item.name, parse_document(text), None
+    except _Unreadable as exc:
+        return item.name, None, HsdsError(item.name, "$", str(exc))

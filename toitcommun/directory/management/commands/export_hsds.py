@@ -4,20 +4,25 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from toitcommun.directory.hsds import HSDS_VERSION, export_directory
 
 
 class Command(BaseCommand):
     help = (
-        "Exports the directory as Open Referral HSDS 3.0 documents: one <service id>.json per service "
-        "(retired ones included), overwriting files of the same name. See docs/hsds.md."
+        "Exporte le répertoire en documents Open Referral HSDS 3.0 : un <id du service>.json par service "
+        "(y compris les services retirés), en remplaçant les fichiers du même nom. Voir docs/hsds.md."
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("directory", type=Path, help="Folder to write into (created if missing)")
+        parser.add_argument("directory", type=Path, help="Dossier où écrire (créé au besoin)")
+        parser.add_argument("--lang", choices=["fr", "en"], default="fr", help="Langue des messages")
 
     def handle(self, *args: Any, **options: Any) -> None:
         directory: Path = options["directory"]
-        written = export_directory(directory)
-        self.stdout.write(f"{len(written)} HSDS {HSDS_VERSION} service documents written to {directory}")
+        with translation.override(options["lang"]):
+            written = export_directory(directory)
+            self.stdout.write(_("%(n)s documents « service » HSDS %(version)s écrits dans %(path)s")
+                              % {"n": len(written), "version": HSDS_VERSION, "path": directory})
