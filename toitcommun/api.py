@@ -23,6 +23,7 @@ from toitcommun.access.api import router as access_router
 from toitcommun.directory.api import router as directory_router
 from toitcommun.directory.hsds_api import router as hsds_router
 from toitcommun.errors import (
+    Conflict,
     NotFound,
     PermissionRefused,
     ServiceError,
@@ -82,6 +83,20 @@ def on_validation_failed(request: HttpRequest, exc: ValidationFailed) -> HttpRes
         for field, messages in exc.errors.items()
         for message in messages
     ])
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    # A unique-constraint race: the same reasons as a 422, answered as the conflict it is.
+    reasons = [(API_FIELD_NAMES.get(field, field), str(message))
+               for field, messages in exc.errors.items() for message in messages]
+    body: dict[str, Any] = {
+        "detail": " ".join(message for _field, message in reasons),
+        "errors": [{"field": field, "message": message} for field, message in reasons],
+    }
+    if exc.current is not None:
+        body |= {"current": exc.current, "version": exc.current_version}
+    return _answer(request, 409, body)
 
 
 @api.exception_handler(ValidationError)

@@ -17,6 +17,20 @@ class ValidationFailed(ServiceError):
         self.errors = errors
 
 
+class Conflict(ValidationFailed):
+    """Another write took the same unique place at the same moment (a unique constraint fired).
+
+    Pages show it as the field's error, like any ValidationFailed; the API answers 409.
+    ``current`` and ``current_version`` describe the record as stored now, when there is one.
+    """
+
+    def __init__(self, errors: dict[str, list[str]], current: dict[str, Any] | None = None,
+                 current_version: int | None = None) -> None:
+        super().__init__(errors)
+        self.current = current
+        self.current_version = current_version
+
+
 class PermissionRefused(ServiceError):
     """The actor may not do this act."""
 

@@ -112,6 +112,26 @@ def test_edit_page_shows_the_conflict_and_keeps_what_was_typed(client, office_st
     assert Organization.objects.get(pk=housing_office.pk).phone == "111"
 
 
+def test_edit_page_that_loses_a_rename_race_shows_the_name_error_and_keeps_what_was_typed(
+    client, office_staff, housing_office, other_office, monkeypatch
+):
+    from toitcommun.organizations import services
+
+    # The check said the name was free; the other office took it before this write.
+    monkeypatch.setattr(services, "_name_taken", lambda *args, **kwargs: False)
+    client.force_login(office_staff)
+    data = {"name": other_office.name, "kind": "housing_office", "municipality": housing_office.municipality_id,
+            "phone": "418 555-0101", "version": "1"}
+
+    response = client.post(f"/organisations/{housing_office.pk}/modifier/", data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"name": ["Une organisation porte déjà ce nom."]}
+    assert 'value="418 555-0101"' in response.content.decode()
+    housing_office.refresh_from_db()
+    assert (housing_office.name, housing_office.version) == ("Office municipal d'habitation de Thetford Mines (test)", 1)
+
+
 def test_edit_page_refuses_other_organizations_staff(client, other_staff, housing_office):
     client.force_login(other_staff)
     assert client.get(f"/organisations/{housing_office.pk}/modifier/").status_code == 403

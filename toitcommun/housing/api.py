@@ -9,9 +9,10 @@ from typing import Any
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from toitcommun.access.api import actor_of, write_auth
+from toitcommun.api_schemas import ConflictOut
 from toitcommun.errors import VersionConflict
 from toitcommun.territory.api import TerritoryBrief, municipality_pk_for
 from toitcommun.territory.models import PROVINCE_CODE
@@ -225,7 +226,11 @@ def building_change(request: HttpRequest, building_id: int, payload: BuildingPat
     return _with_units(building)
 
 
-@router.post("/buildings/{building_id}/availability", response={201: AvailabilityOut}, auth=write_auth,
+@router.post("/buildings/{building_id}/availability", response={201: AvailabilityOut, 409: ConflictOut},
+             auth=write_auth,
              summary="Report vacant units and the waiting list for a clientele")
-def availability_add(request: HttpRequest, building_id: int, payload: AvailabilityIn) -> AvailabilitySnapshot:
-    return availability_report(actor=actor_of(request), building_id=building_id, data=payload.model_dump(mode="json"))
+def availability_add(request: HttpRequest, building_id: int,
+                     payload: AvailabilityIn) -> Status[AvailabilitySnapshot]:
+    report = availability_report(actor=actor_of(request), building_id=building_id,
+                                 data=payload.model_dump(mode="json"))
+    return Status(201, report)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record, snapshot
-from toitcommun.errors import PermissionRefused, ValidationFailed
+from toitcommun.errors import Conflict, PermissionRefused, ValidationFailed
 from toitcommun.versioning import bound_for_update, expected_version, save_if_current
 
 from . import rules
@@ -88,6 +88,7 @@ def unit_group_set(*, actor: Any, building_id: Any, clientele: str, bedrooms: in
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
+        _lock(building)
         group = UnitGroup.objects.filter(building=building, clientele=clientele, bedrooms=bedrooms).first()
         before = snapshot(group)
         if group is None:
@@ -119,16 +120,31 @@ def availability_report(*, actor: Any, building_id: Any, data: dict[str, Any]) -
         raise ValidationFailed({"vacant_units": [
             _("Il y a %(n)s logements pour cette clientèle : pas plus de vacants.") % {"n": offered}
         ]})
-    with transaction.atomic():
-        snap = AvailabilitySnapshot.objects.filter(
-            building=building, clientele=cleaned["clientele"], as_of=cleaned["as_of"]
-        ).first()
-        before = snapshot(snap)
-        if snap is None:
-            snap = AvailabilitySnapshot(building=building, clientele=cleaned["clientele"], as_of=cleaned["as_of"])
-        snap.vacant_units, snap.waiting_list = cleaned["vacant_units"], cleaned["waiting_list"]
-        snap.reported_by = actor
-        snap.reported_by_label = actor.get_full_name() or actor.get_username()
-        snap.save()
-        audit_record(actor=actor, action="availability.report", instance=snap, before=before, after=snapshot(snap))
+    try:
+        with transaction.atomic():
+            # Reports for one building wait for each other: the second finds the first's row and replaces it.
+            _lock(building)
+            snap = AvailabilitySnapshot.objects.filter(
+                building=building, clientele=cleaned["clientele"], as_of=cleaned["as_of"]
+            ).first()
+            before = snapshot(snap)
+            if snap is None:
+                snap = AvailabilitySnapshot(building=building, clientele=cleaned["clientele"], as_of=cleaned["as_of"])
+            snap.vacant_units, snap.waiting_list = cleaned["vacant_units"], cleaned["waiting_list"]
+            snap.reported_by = actor
+            snap.reported_by_label = actor.get_full_name() or actor.get_username()
+            snap.save()
+            audit_record(actor=actor, action="availability.report", instance=snap, before=before,
+                         after=snapshot(snap))
+    except IntegrityError:
+        # Only a write that bypasses the lock (another tool on the database) can still get here.
+        raise Conflict({"as_of": [
+            _("Un autre signalement pour cette clientèle à cette date vient d'être enregistré : relisez-le puis "
+              "recommencez.")
+        ]}) from None
     return snap
+
+
+def _lock(building: Building) -> None:
+    """Hold the building's row until the transaction ends, so that upserts on its rows take turns."""
+    Building.objects.select_for_update().filter(pk=building.pk).values_list("pk", flat=True).first()

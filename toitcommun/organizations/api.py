@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from toitcommun.access.api import actor_of, write_auth
+from toitcommun.api_schemas import ConflictOut
 from toitcommun.errors import VersionConflict
 from toitcommun.territory.api import municipality_pk_for
 from toitcommun.territory.selectors import territory_get
@@ -101,9 +102,9 @@ def organization_detail(request: HttpRequest, organization_id: int) -> Organizat
     return organization_get(organization_id)
 
 
-@router.post("/organizations", response={201: OrganizationOut}, auth=write_auth, summary="Register an organization")
-def organization_add(request: HttpRequest, payload: OrganizationIn) -> Organization:
-    return organization_create(actor=actor_of(request), data=_form_data(payload.model_dump(mode="json")))
+@router.post("/organizations", response={201: OrganizationOut, 409: ConflictOut}, auth=write_auth, summary="Register an organization")
+def organization_add(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
+    return Status(201, organization_create(actor=actor_of(request), data=_form_data(payload.model_dump(mode="json"))))
 
 
 @router.patch("/organizations/{organization_id}", response=OrganizationOut, auth=write_auth,

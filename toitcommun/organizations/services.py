@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record, snapshot
-from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed
+from toitcommun.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from toitcommun.versioning import bound_for_update, expected_version, save_if_current
 
 from . import rules
@@ -52,7 +52,8 @@ def organization_create(*, actor: Any, data: dict[str, Any]) -> Organization:
             org.save()
             audit_record(actor=actor, action="organization.create", instance=org, after=snapshot(org))
     except IntegrityError:
-        raise ValidationFailed({"name": [_("Une organisation porte déjà ce nom.")]}) from None
+        # Another organization took this name between the check above and this write.
+        raise Conflict({"name": [_("Une organisation porte déjà ce nom.")]}) from None
     return org
 
 
@@ -70,9 +71,16 @@ def organization_update(*, actor: Any, organization_id: Any, version: Any, data:
     before = snapshot(org)
     values = {f: form.cleaned_data[f] for f in OrganizationForm.Meta.fields}
     values["name_key"] = Organization.key_for(values["name"])
-    with transaction.atomic():
-        org = save_if_current(Organization, org.pk, expected, values, organization_get)
-        audit_record(actor=actor, action="organization.update", instance=org, before=before, after=snapshot(org))
+    try:
+        with transaction.atomic():
+            org = save_if_current(Organization, org.pk, expected, values, organization_get)
+            audit_record(actor=actor, action="organization.update", instance=org, before=before,
+                         after=snapshot(org))
+    except IntegrityError:
+        # Another organization took this name between the check above and this write.
+        current = organization_get(org.pk)
+        raise Conflict({"name": [_("Une organisation porte déjà ce nom.")]}, current=snapshot(current),
+                       current_version=current.version) from None
     return org
 
 
