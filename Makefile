@@ -39,7 +39,7 @@ bench: install
 	$(PY) bench/run.py
 
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=node_modules --ignore=.venv --ignore=bench
+	$(PY) manage.py makemessages -l en --ignore=node_modules --ignore=.venv --ignore=bench --ignore=tests --no-location
 	$(PY) scripts/compile_messages.py
 
 clean:

@@ -4,6 +4,11 @@ from django.urls import include, path
 from .api import api
 from .views import home
 
+handler400 = "toitcommun.views.bad_request"
+handler403 = "toitcommun.views.permission_denied"
+handler404 = "toitcommun.views.page_not_found"
+handler500 = "toitcommun.views.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),

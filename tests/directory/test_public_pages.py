@@ -289,10 +289,25 @@ def test_unknown_or_malformed_service_is_not_found(client, world, pk):
     assert client.get(f"/repertoire/services/{pk}/fiche/").status_code == 404
 
 
-def test_retired_service_page_is_not_found(client, world):
+def test_retired_service_page_answers_gone_and_points_to_the_search(client, world):
     retired = world["retired"]
-    assert client.get(f"/repertoire/services/{retired.pk}/").status_code == 404
-    assert client.get(f"/repertoire/services/{retired.pk}/fiche/").status_code == 404
+    for url in (f"/repertoire/services/{retired.pk}/", f"/repertoire/services/{retired.pk}/fiche/"):
+        response = client.get(url)
+        assert response.status_code == 410
+        assert f"Le service « {retired.name} » a été retiré" in text(response)
+        assert '<a href="/repertoire/">Chercher dans le répertoire des services</a>' in response.content.decode()
+
+
+def test_retired_service_page_speaks_english_on_request(client, world):
+    retired = world["retired"]
+    response = client.get(f"/repertoire/services/{retired.pk}/", headers={"Accept-Language": "en"})
+    assert response.status_code == 410
+    assert f"The service “{retired.name}” has been retired" in text(response)
+    assert '<a href="/repertoire/">Search the service directory</a>' in response.content.decode()
+
+
+def test_unknown_service_page_is_still_not_found(client, world):
+    assert client.get("/repertoire/services/00000000-0000-0000-0000-000000000000/").status_code == 404
 
 
 def test_printable_sheet_has_what_a_tenant_needs_and_a_print_button(client, world):

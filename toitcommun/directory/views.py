@@ -24,9 +24,10 @@ from toitcommun.errors import NotFound, ValidationFailed
 from toitcommun.territory.models import Level
 from toitcommun.territory.selectors import TerritoryRef, territory_search
 from toitcommun.territory.text import fold
+from toitcommun.views import error_page
 from toitcommun.views_common import is_htmx, or_404
 
-from .models import Clientele, Location, Phone, Schedule, Service
+from .models import Clientele, Location, Phone, Schedule, Service, ServiceStatus
 from .selectors import DAYS, categories, open_at, search_query, service_get, services_page
 
 PER_PAGE = 20
@@ -338,12 +339,27 @@ def _service_context(service: Service) -> dict[str, Any]:
     }
 
 
+def _retired(request: HttpRequest, pk: str) -> HttpResponse | None:
+    """410 for a retired service (a printed sheet outlives it); None when the service is not retired."""
+    try:
+        service = service_get(pk, include_retired=True)
+    except NotFound:
+        return None
+    if service.status != ServiceStatus.DEFUNCT:
+        return None
+    return error_page(request, 410, template="directory/service_retired.html", context={"service": service})
+
+
 def service_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    if (gone := _retired(request, pk)) is not None:
+        return gone
     service = or_404(service_get, pk)
     return render(request, "directory/service.html", _service_context(service))
 
 
 def service_sheet(request: HttpRequest, pk: str) -> HttpResponse:
+    if (gone := _retired(request, pk)) is not None:
+        return gone
     service = or_404(service_get, pk)
     context = _service_context(service)
     context["page_url"] = request.build_absolute_uri(_service_url(service))
