@@ -131,6 +131,8 @@ class ServiceDetail(ServiceOut):
     alert: str
     languages: list[str]
     service_area_codes: list[str]
+    unplaced_service_areas: list[str] = Field(
+        description="Areas we cannot place in our territories (imported with another directory's URI), as text")
     hours: list[HoursOut]
     hours_text: str = Field(description="The hours as staff type them, e.g. MO-FR 09:00-16:30; SA 10:00-12:00")
 
@@ -140,7 +142,11 @@ class ServiceDetail(ServiceOut):
 
     @staticmethod
     def resolve_service_area_codes(obj: Service) -> list[str]:
-        return sorted(area.territory_code for area in obj.service_areas.all())
+        return sorted(area.territory_code for area in obj.service_areas.all() if area.territory_code)
+
+    @staticmethod
+    def resolve_unplaced_service_areas(obj: Service) -> list[str]:
+        return sorted(area.name for area in obj.service_areas.all() if not area.territory_code)
 
     @staticmethod
     def resolve_hours(obj: Service) -> list[Any]:

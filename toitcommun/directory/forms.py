@@ -383,7 +383,8 @@ def initial_extras(service: Service) -> dict[str, Any]:
     return {
         "languages": ", ".join(lang.name for lang in service.languages.all()),
         "service_area_codes": ", ".join(a.territory_code for a in sorted(service.service_areas.all(),
-                                                                         key=lambda a: a.territory_code)),
+                                                                         key=lambda a: a.territory_code)
+                                        if a.territory_code),
         "location_name": location.name if location else "",
         "address_1": address.address_1 if address else "",
         "municipality": location.municipality_id if location else None,

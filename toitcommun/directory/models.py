@@ -152,7 +152,11 @@ class Language(models.Model):
 
 
 class ServiceArea(models.Model):
-    """Where a service serves: a municipality, an MRC, a region or the whole province (territory code)."""
+    """Where a service serves: a municipality, an MRC, a region or the whole province (territory code).
+
+    An area imported with another directory's URI has no territory code: we keep its name and
+    description as text, show them as such, and place the service by its other areas and places.
+    """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")

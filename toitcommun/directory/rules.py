@@ -39,8 +39,11 @@ def territories_covering(codes: Iterable[str]) -> dict[str, frozenset[str]]:
 
 
 def place_codes(service: Service) -> set[str]:
-    """The service's area codes and the municipality codes of its places (as prefetched)."""
-    codes = {a.territory_code for a in service.service_areas.all()}
+    """The service's area codes and the municipality codes of its places (as prefetched).
+
+    An area we cannot place (imported with a foreign URI, kept as text) lies in no territory of ours.
+    """
+    codes = {a.territory_code for a in service.service_areas.all() if a.territory_code}
     for sal in service.service_at_locations.all():
         if sal.location.municipality is not None:
             codes.add(sal.location.municipality.code)

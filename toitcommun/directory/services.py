@@ -109,8 +109,10 @@ def _write_details(service: Service, form: ServiceForm) -> None:
         Language.objects.filter(service=service).delete()
         Language.objects.bulk_create([Language(service=service, name=name, code=code) for name, code in languages])
     areas = cleaned["service_area_codes"]
-    if set(service.service_areas.values_list("territory_code", flat=True)) != {ref.code for ref in areas}:
-        ServiceArea.objects.filter(service=service).delete()
+    # The form edits the areas we can place; one we cannot (an import's, kept as text) stays.
+    placed = service.service_areas.exclude(territory_code="")
+    if set(placed.values_list("territory_code", flat=True)) != {ref.code for ref in areas}:
+        placed.delete()
         ServiceArea.objects.bulk_create([ServiceArea(service=service, territory_code=ref.code, name=ref.name)
                                          for ref in areas])
     hours = cleaned["hours"]

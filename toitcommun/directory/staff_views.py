@@ -228,7 +228,8 @@ def _edit_context(request: HttpRequest, service: Service, **extra: Any) -> dict[
         "can_verify": service.status != ServiceStatus.DEFUNCT and rules.can_verify_service(
             request.user, service, places),
         "can_retire": rules.can_retire_service(request.user, service, places),
-        "retire_form": RetireForm(), "version": service.version, "conflict": None, **extra,
+        "retire_form": RetireForm(), "version": service.version, "conflict": None,
+        "unplaced_areas": [a for a in service.service_areas.all() if not a.territory_code], **extra,
     }
 
 
