@@ -18,6 +18,7 @@ from toitcommun.territory.api import TerritoryBrief, municipality_pk_for
 from toitcommun.territory.models import PROVINCE_CODE
 from toitcommun.territory.selectors import territory_get
 
+from . import bounds
 from .models import AvailabilitySnapshot, Building, Clientele, Tenure, UnitGroup
 from .models import BuildingForm as BuildingShape
 from .selectors import building_get, buildings_in, housing_summary, snapshots_of
@@ -33,7 +34,7 @@ _CLIENTELE_ORDER = {c: i for i, c in enumerate(Clientele.values)}
 
 class SummaryQuery(Schema):
     territory: str = Field(PROVINCE_CODE, description="QC, a region, an MRC or a municipality code")
-    date: datetime.date | None = Field(None, description="YYYY-MM-DD; today when absent")
+    date: bounds.QueryDate | None = Field(None, description="YYYY-MM-DD; today when absent")
 
 
 class ByClientele(Schema):
@@ -170,9 +171,9 @@ class BuildingPatch(Schema):
 
 class AvailabilityIn(Schema):
     clientele: Clientele
-    as_of: datetime.date
-    vacant_units: int
-    waiting_list: int
+    as_of: bounds.ReportDate
+    vacant_units: bounds.api_int(bounds.VACANT_UNITS, "Vacant units of the building for this clientele")  # type: ignore[valid-type]
+    waiting_list: bounds.api_int(bounds.WAITING_LIST, "Households on the waiting list for this clientele")  # type: ignore[valid-type]
 
 
 def _form_data(fields: dict[str, Any]) -> dict[str, Any]:

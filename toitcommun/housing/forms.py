@@ -1,6 +1,8 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import bounds
 from .models import AvailabilitySnapshot, Building, Clientele
 
 
@@ -41,6 +43,8 @@ class ImportUploadForm(forms.Form):
 
 
 class SummaryQueryForm(forms.Form):
-    date = forms.DateField(label=_("En date du"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = forms.DateField(label=_("En date du"), required=False,
+                           validators=[MinValueValidator(bounds.EARLIEST_QUERY), MaxValueValidator(bounds.LATEST_QUERY)],
+                           widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     clientele = forms.ChoiceField(label=_("Clientèle"), required=False,
                                   choices=[("", _("Toutes"))] + list(Clientele.choices))

@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import bounds
+
 
 class Tenure(models.TextChoices):
     HLM = "hlm", _("HLM")
@@ -85,10 +87,10 @@ class Building(models.Model):
 class UnitGroup(models.Model):
     building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="unit_groups")
     clientele = models.CharField(_("clientèle"), max_length=10, choices=Clientele.choices)
-    bedrooms = models.PositiveSmallIntegerField(_("chambres"), validators=[MaxValueValidator(10)])
-    units = models.PositiveIntegerField(_("logements"), validators=[MinValueValidator(1), MaxValueValidator(5000)])
+    bedrooms = models.PositiveSmallIntegerField(_("chambres"), validators=bounds.BEDROOMS.validators())
+    units = models.PositiveIntegerField(_("logements"), validators=bounds.UNITS.validators())
     adapted_units = models.PositiveIntegerField(
-        _("logements adaptés"), default=0,
+        _("logements adaptés"), default=0, validators=bounds.ADAPTED_UNITS.validators(),
         help_text=_("Logements adaptés pour une personne handicapée, parmi les logements du groupe."),
     )
 
@@ -111,9 +113,9 @@ class AvailabilitySnapshot(models.Model):
 
     building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="snapshots")
     clientele = models.CharField(_("clientèle"), max_length=10, choices=Clientele.choices)
-    as_of = models.DateField(_("en date du"))
-    vacant_units = models.PositiveIntegerField(_("logements vacants"))
-    waiting_list = models.PositiveIntegerField(_("liste d'attente"))
+    as_of = models.DateField(_("en date du"), validators=bounds.report_date_validators())
+    vacant_units = models.PositiveIntegerField(_("logements vacants"), validators=bounds.VACANT_UNITS.validators())
+    waiting_list = models.PositiveIntegerField(_("liste d'attente"), validators=bounds.WAITING_LIST.validators())
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("signalé par"),

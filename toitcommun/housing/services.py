@@ -12,7 +12,7 @@ from toitcommun.access.services import audit_record, snapshot
 from toitcommun.errors import Conflict, PermissionRefused, ValidationFailed
 from toitcommun.versioning import bound_for_update, expected_version, save_if_current
 
-from . import rules
+from . import bounds, rules
 from .forms import AvailabilityForm, BuildingForm
 from .models import AvailabilitySnapshot, Building, Clientele, UnitGroup
 from .selectors import building_get
@@ -79,11 +79,13 @@ def unit_group_set(*, actor: Any, building_id: Any, clientele: str, bedrooms: in
     errors: dict[str, list[str]] = {}
     if clientele not in Clientele.values:
         errors["clientele"] = [_("Clientèle inconnue : choisissez aînés, familles ou personnes seules.")]
-    if not isinstance(bedrooms, int) or not 0 <= bedrooms <= 10:
-        errors["bedrooms"] = [_("Le nombre de chambres doit être entre 0 et 10.")]
-    if not isinstance(units, int) or not 1 <= units <= 5000:
-        errors["units"] = [_("Le nombre de logements doit être entre 1 et 5000.")]
-    if not isinstance(adapted_units, int) or adapted_units < 0 or (isinstance(units, int) and adapted_units > units):
+    if bedrooms not in bounds.BEDROOMS:
+        errors["bedrooms"] = [_("Le nombre de chambres doit être entre %(min)s et %(max)s.") % {
+            "min": bounds.BEDROOMS.minimum, "max": bounds.BEDROOMS.maximum}]
+    if units not in bounds.UNITS:
+        errors["units"] = [_("Le nombre de logements doit être entre %(min)s et %(max)s.") % {
+            "min": bounds.UNITS.minimum, "max": bounds.UNITS.maximum}]
+    if adapted_units not in bounds.ADAPTED_UNITS or (isinstance(units, int) and adapted_units > units):
         errors["adapted_units"] = [_("Les logements adaptés ne peuvent dépasser le nombre de logements.")]
     if errors:
         raise ValidationFailed(errors)

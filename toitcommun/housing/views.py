@@ -12,11 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from toitcommun.errors import PermissionRefused, ValidationFailed
 from toitcommun.territory.models import Level
 from toitcommun.territory.selectors import territory_ancestors, territory_children, territory_get
+from toitcommun.uploads import upload_limit
 from toitcommun.views_common import (
     attach_errors,
     create_page,
@@ -192,6 +194,19 @@ def availability_report_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "housing/availability_form.html", {"form": form, "building": building})
 
 
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _import_too_large(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(data={}, files=MultiValueDict())
+    form.full_clean()
+    form.errors["file"] = form.error_class([_("Le fichier dépasse %(max)s Mo : découpez-le ou envoyez un CSV.") % {
+        "max": IMPORT_MAX_BYTES // (1024 * 1024)}])
+    template = "housing/import.html#outcome" if is_htmx(request) else "housing/import.html"
+    return render(request, template, {"form": form, "errors": None, "summary": None, "file_name": ""}, status=413)
+
+
+@upload_limit(IMPORT_MAX_BYTES, too_large=_import_too_large)
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     if not rules.can_import_housing(request.user):
@@ -201,8 +216,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         file_name = upload.name
-        if upload.size > 10 * 1024 * 1024:
-            form.add_error("file", _("Le fichier dépasse 10 Mo."))
+        if upload.size > IMPORT_MAX_BYTES:
+            form.add_error("file", _("Le fichier dépasse %(max)s Mo : découpez-le ou envoyez un CSV.") % {
+                "max": IMPORT_MAX_BYTES // (1024 * 1024)})
         else:
             try:
                 summary = housing_import(actor=request.user, file_name=upload.name, content=upload.read())
@@ -215,8 +231,17 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 def import_template(request: HttpRequest) -> HttpResponse:
-    headers = ["organization", "municipality_code", "site", "address", "tenure", "form", "clientele", "units",
-               "adapted_units", "bedrooms", "vacant_units", "waiting_list", "as_of"]
-    example = [["Office d'habitation Exemple", "31084", "Les Érables", "123, rue Exemple", "hlm", "multi_unit",
-                "seniors", "12", "1", "1", "0", "4", timezone.localdate().isoformat()]]
-    return table_response(filename="modele-import-logements", fmt="csv", headers=headers, rows=example)
+    """The import's model file, its columns and values in the reader's language."""
+    from .imports import vocabulary
+
+    language = vocabulary.FRENCH if (request.LANGUAGE_CODE or "fr").startswith("fr") else vocabulary.ENGLISH
+    headers = [vocabulary.COLUMN_BY_CODE[code].in_language(language) for code in vocabulary.ORDER]
+
+    def value(column: str, code: str) -> str:
+        return next(w.in_language(language) for w in vocabulary.VALUES[column] if w.code == code)
+
+    example = [[_("Office d'habitation Exemple"), "31084", _("Les Érables"), _("123, rue Exemple"),
+                value("tenure", "hlm"), value("form", "multi_unit"), value("clientele", "seniors"),
+                "12", "1", "1", "0", "4", timezone.localdate().isoformat()]]
+    filename = "modele-import-logements" if language == vocabulary.FRENCH else "housing-import-template"
+    return table_response(filename=filename, fmt="csv", headers=headers, rows=example)
