@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
 from tests.factories import PASSWORD, OrganizationFactory, RoleFactory, UserFactory, municipality
@@ -16,6 +17,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the province's territory loaded (1,281 municipalities)."""
     with django_db_blocker.unblock():
         territory_load_mamh()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_lifts_the_audit_guard():
+    """Transactional tests empty every table when they end, the append-only audit log included.
+
+    The database refuses that (TRUNCATE on PostgreSQL, DELETE on SQLite), as it
+    should in production; for the test harness alone, the flush lifts the audit
+    table's triggers and puts them back in the same transaction.
+    """
+    ops = type(connection.ops)
+    original = ops.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        if self.connection.vendor == "postgresql":
+            sql_list = ["ALTER TABLE access_auditevent DISABLE TRIGGER USER", *sql_list,
+                        "ALTER TABLE access_auditevent ENABLE TRIGGER USER"]
+        elif self.connection.vendor == "sqlite":
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                               "AND tbl_name = 'access_auditevent'")
+                triggers = cursor.fetchall()
+            sql_list = [*(f"DROP TRIGGER {name}" for name, _sql in triggers), *sql_list,
+                        *(sql for _name, sql in triggers)]
+        return original(self, sql_list)
+
+    ops.execute_sql_flush = execute_sql_flush
+    yield
+    ops.execute_sql_flush = original
 
 
 @pytest.fixture(autouse=True)

@@ -34,11 +34,21 @@ def test_the_database_itself_refuses_to_rewrite_audit_rows(db, admin_user):
     assert AuditEvent.objects.get(pk=event.pk).action == "test.act"
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_postgres_refuses_to_delete_audit_rows(db, admin_user):
+def test_the_database_itself_refuses_to_delete_audit_rows(db, admin_user):
     event = audit_record(actor=admin_user, action="test.act", object_type="x", object_id="1")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM access_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk)._raw_delete(using="default")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgres_refuses_to_truncate_the_audit_log(db, admin_user):
+    event = audit_record(actor=admin_user, action="test.act", object_type="x", object_id="1")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE access_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
 def test_audit_records_who_what_before_and_after(db, admin_user):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,6 +54,12 @@ class AuditQuerySet(models.QuerySet):
     def bulk_update(self, *args: Any, **kwargs: Any) -> int:
         raise AuditLogIsAppendOnly("bulk_update")
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        objs = list(objs)
+        if any(not obj.hash for obj in objs):
+            raise AuditLogIsAppendOnly("insert of an unsealed event (use access.services.audit_record)")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class AuditLogIsAppendOnly(Exception):
     def __init__(self, operation: str) -> None:
@@ -60,9 +67,13 @@ class AuditLogIsAppendOnly(Exception):
 
 
 class AuditEvent(models.Model):
-    """One write: who did what to which record, with the record before and after."""
+    """One write: who did what to which record, with the record before and after.
 
-    at = models.DateTimeField(_("moment"), auto_now_add=True, db_index=True)
+    Each event is sealed into a hash chain (see chain.py): ``hash`` covers its
+    content and ``previous_hash``, the hash of the event before it.
+    """
+
+    at = models.DateTimeField(_("moment"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("auteur"),
@@ -74,11 +85,17 @@ class AuditEvent(models.Model):
     object_label = models.CharField(_("objet"), max_length=300, blank=True)
     before = models.JSONField(_("avant"), null=True, blank=True)
     after = models.JSONField(_("après"), null=True, blank=True)
+    previous_hash = models.CharField(_("empreinte précédente"), max_length=64, default="", editable=False)
+    hash = models.CharField(_("empreinte"), max_length=64, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
+        constraints = [
+            # Two events never follow the same one: the chain cannot fork.
+            models.UniqueConstraint(fields=["previous_hash"], name="access_auditevent_one_successor"),
+        ]
         verbose_name = _("événement d'audit")
         verbose_name_plural = _("journal d'audit")
 
@@ -88,6 +105,8 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AuditLogIsAppendOnly("save of an existing row")
+        if not self.hash:
+            raise AuditLogIsAppendOnly("insert of an unsealed event (use access.services.audit_record)")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from toitcommun.errors import PermissionRefused, ValidationFailed
 
-from . import rules
+from . import chain, rules
 from .models import ApiToken, AuditEvent, Role, RoleAssignment
 
 
@@ -54,12 +54,16 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event. Services call it inside their own transaction."""
+    """Write one audit event, sealed at the end of the chain.
+
+    Services call it inside their own transaction, after their other writes: on
+    PostgreSQL the chain stays locked until that transaction ends.
+    """
     event = _build_event(
         actor=actor, action=action, instance=instance, object_type=object_type,
         object_id=object_id, object_label=object_label, before=before, after=after,
     )
-    event.save()
+    chain.append([event])
     return event
 
 
@@ -85,18 +89,15 @@ def _build_event(
 
 
 def audit_record_many(*, actor: Any, events: list[dict[str, Any]]) -> None:
-    """Write many audit events at once (imports); each dict holds audit_record's arguments."""
-    AuditEvent.objects.bulk_create(
-        [
-            _build_event(
-                actor=actor, action=e["action"], instance=e.get("instance"),
-                object_type=e.get("object_type", ""), object_id=e.get("object_id", ""),
-                object_label=e.get("object_label", ""), before=e.get("before"), after=e.get("after"),
-            )
-            for e in events
-        ],
-        batch_size=500,
-    )
+    """Write many audit events at once (imports), sealed in order; each dict holds audit_record's arguments."""
+    chain.append([
+        _build_event(
+            actor=actor, action=e["action"], instance=e.get("instance"),
+            object_type=e.get("object_type", ""), object_id=e.get("object_id", ""),
+            object_label=e.get("object_label", ""), before=e.get("before"), after=e.get("after"),
+        )
+        for e in events
+    ])
 
 
 def api_token_issue(*, username: str, password: str, request: HttpRequest | None = None) -> str:
