@@ -78,3 +78,18 @@ class SnapshotFactory(factory.django.DjangoModelFactory):
     as_of = factory.Faker("date_between", start_date="-2y", end_date="-1d")
     vacant_units = 1
     waiting_list = 5
+
+
+def api_token_for(user, *, name: str = "test", days: int = 30) -> str:
+    """A live API token for ``user``, as POST /auth/token issues it; returns the raw token."""
+    import datetime
+
+    from django.utils import timezone
+
+    from toitcommun.access.models import ApiToken
+
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw), name=name,
+                            auth_hash=user.get_session_auth_hash(),
+                            expires_at=timezone.now() + datetime.timedelta(days=days))
+    return raw

@@ -145,13 +145,38 @@ LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login lockout (django-axes): five failures lock the username for 30 minutes.
+# Login lockout (django-axes): five failures lock one username from one address for
+# 30 minutes; other usernames from that address, and that username from elsewhere, still
+# sign in. One address that fails often, whatever the usernames, is slowed down rather than
+# locked (LOGIN_IP_SLOWDOWN_*), so that one guesser behind a shared proxy cannot lock out everybody.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
+# A refused attempt during a lockout does not push its end further: the time announced holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "toitcommun.access.views.locked_out"
 AXES_VERBOSE = False
+# Locks are released from /comptes/verrouillages/, which audits it; not from axes' own admin.
+AXES_ENABLE_ADMIN = False
+# Behind reverse proxies, how many of them append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "toitcommun.access.selectors.client_ip"
+LOGIN_IP_SLOWDOWN_AFTER = int(os.environ.get("LOGIN_IP_SLOWDOWN_AFTER", "20"))
+LOGIN_IP_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOGIN_IP_SLOWDOWN_MAX_SECONDS", "60"))
+
+# API tokens expire; API_TOKEN_DAYS sets how long a new one lives.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+
+# E-mail (password reset): printed on the console unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Toit commun <ne-pas-repondre@toitcommun.invalid>")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 LANGUAGE_CODE = "fr"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from .api import api
 from .views import home
@@ -19,5 +20,7 @@ urlpatterns = [
     path("repertoire/gestion/", include("toitcommun.directory.staff_urls")),
     path("repertoire/", include("toitcommun.directory.urls")),
     path("api/v1/", api.urls),
+    # The admin signs in through the site's login page, which slows down a guessing address.
+    path("admin/login/", RedirectView.as_view(pattern_name="access:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from toitcommun.access.models import ApiToken, Role, RoleAssignment
+from tests.factories import api_token_for
+from toitcommun.access.models import Role, RoleAssignment
 from toitcommun.housing.models import AvailabilitySnapshot, Building, UnitGroup
 from toitcommun.organizations.models import Organization
 from toitcommun.territory.models import Municipality
@@ -125,7 +126,5 @@ def person() -> Callable[..., Any]:
 def bearer() -> Callable[[Any], dict[str, str]]:
     """The request headers that authenticate as ``user`` with a fresh API token."""
     def headers(user: Any) -> dict[str, str]:
-        raw = ApiToken.new_raw()
-        ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
-        return {"Authorization": f"Bearer {raw}"}
+        return {"Authorization": f"Bearer {api_token_for(user)}"}
     return headers

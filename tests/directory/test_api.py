@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from tests.directory.factories import DirectoryOrganizationFactory, ServiceFactory, place, serve
-from toitcommun.access.models import ApiToken, AuditEvent
+from tests.factories import api_token_for
+from toitcommun.access.models import AuditEvent
 from toitcommun.directory.models import Schedule, Service, ServiceStatus
 from toitcommun.directory.search import index_services
 from toitcommun.directory.taxonomy_seed import CATEGORIES
@@ -23,9 +24,7 @@ API = "/api/v1/directory"
 def bearer():
     """The request headers that authenticate as ``user`` with a fresh API token."""
     def headers(user):
-        raw = ApiToken.new_raw()
-        ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
-        return {"Authorization": f"Bearer {raw}"}
+        return {"Authorization": f"Bearer {api_token_for(user)}"}
     return headers
 
 

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import User
 
 from .models import ApiToken, AuditEvent, RoleAssignment
-from .services import role_assign, role_revoke
+from .services import api_tokens_revoke_all, role_assign, role_revoke
 
 
 @admin.register(RoleAssignment)
@@ -49,8 +52,34 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "created_at", "last_used_at"]
-    readonly_fields = ["user", "digest", "created_at", "last_used_at"]
+    list_display = ["user", "name", "created_at", "last_used_at", "expires_at"]
+    readonly_fields = ["user", "name", "digest", "created_at", "last_used_at", "expires_at"]
+    exclude = ["auth_hash"]
 
+    # Tokens are revoked by their owner (/comptes/jetons/) or with the account: always audited.
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin; a new password or a deactivation revokes the user's API tokens."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            api_tokens_revoke_all(actor=request.user, user=obj, reason="deactivation")
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            if user is not None:
+                api_tokens_revoke_all(actor=request.user, user=user, reason="password_change")
+        return response
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

@@ -21,3 +21,8 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, object_types=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = [("", _("Tous"))] + [(t, t) for t in object_types]
+
+
+class LockReleaseForm(forms.Form):
+    username = forms.CharField(required=False, max_length=150)
+    ip_address = forms.GenericIPAddressField()

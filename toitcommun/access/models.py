@@ -114,19 +114,27 @@ class AuditEvent(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 digest is stored."""
+    """A bearer token for the API. Only its SHA-256 digest is stored; the raw token is shown once.
+
+    It acts for its user until it expires, is revoked, or the user's password changes
+    (``auth_hash`` is the user's session hash when it was issued, as Django keeps for sessions).
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(_("nom"), max_length=100, default="")
+    auth_hash = models.CharField(max_length=128, default="")
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"), db_index=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("jeton d'API")
         verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+        return f"{self.name} · {self.created_at:%Y-%m-%d}"
 
     @staticmethod
     def digest_of(raw: str) -> str:
