@@ -5,8 +5,9 @@ export REQUIRE_POSTGRES REQUIRE_BROWSER
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+PORT ?= 8000
 
-.PHONY: run test lint bench install messages clean
+.PHONY: run dev demo serve test lint bench install messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,12 +22,24 @@ $(NODE_STAMP): package.json package-lock.json
 install: $(STAMP) $(NODE_STAMP)
 	$(PY) scripts/compile_messages.py
 
+# The demo, served by gunicorn (2 workers, static files by WhiteNoise) on 127.0.0.1:$(PORT).
 run: install
+	$(MAKE) --no-print-directory demo
+	$(MAKE) --no-print-directory serve
+
+# The same data, served by Django's reloading development server (DEBUG on).
+dev: install demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver --nostatic 127.0.0.1:$(PORT)
+
+demo:
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_territory
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+
+# What `make run` starts once the data is there (tests/test_serving.py starts it the same way).
+serve:
+	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 test: install
 	$(PY) scripts/run_tests.py

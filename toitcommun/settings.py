@@ -8,6 +8,7 @@ error, never a silent default.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # WhiteNoise serves static files under runserver too, as it does under gunicorn.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,7 +191,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "toitcommun" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
@@ -204,9 +208,15 @@ STORAGES = {
         )
     },
 }
-if PRODUCTION:
-    # In production WhiteNoise serves the collected static files; in development runserver does.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# WhiteNoise serves the static files in every mode, so that `make run` (gunicorn, DEBUG off)
+# is styled. Outside production it finds them where they live (our static/ and the npm
+# vendor folders above), rescanning on each request when DEBUG is on (`make dev`);
+# in production it serves collectstatic's hashed, compressed copies from STATIC_ROOT.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG and not PRODUCTION
+if not PRODUCTION:
+    # Nothing is collected outside production: an absent STATIC_ROOT is expected there.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Map tiles: the site map degrades to the table when these cannot load.
