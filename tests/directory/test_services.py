@@ -264,10 +264,16 @@ def test_others_may_not_add_a_service_for_the_provider(request, who, provider):
     assert not directory_events().exists()
 
 
-@pytest.mark.parametrize("who", ["admin_user", "coordinator", "coordinator_elsewhere", "office_staff"])
+@pytest.mark.parametrize("who", ["admin_user", "coordinator", "office_staff"])
 def test_administrators_coordinators_and_the_providers_staff_add_services(request, who, provider):
     service_create(actor=request.getfixturevalue(who), data=service_data(provider))
     assert Service.objects.count() == 1
+
+
+def test_a_coordinator_of_another_region_may_not_add_a_service_here(coordinator_elsewhere, provider):
+    with pytest.raises(PermissionRefused):
+        service_create(actor=coordinator_elsewhere, data=service_data(provider))
+    assert not Service.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["other_staff", "office_worker", "researcher", "nobody"])

@@ -68,6 +68,22 @@ def coordinates_any(user: Any, territories: frozenset[str] | set[str]) -> bool:
     return any(scope in territories for scope in scopes)
 
 
+def within_scope(user: Any, codes: Iterable[str]) -> bool:
+    """A regional coordinator whose territories hold every one of these codes (areas or municipalities)."""
+    scopes = {a.territory_code for a in r.assignments(user) if a.role == Role.REGIONAL_COORDINATOR}
+    covering = territories_covering(codes)
+    return bool(scopes) and all(covering[code] & scopes for code in covering)
+
+
+def may_place(user: Any, organization_id: int | None, added: Iterable[str]) -> bool:
+    """May make the provider's service serve or sit in these territories (the new value of a change).
+
+    Administrators anywhere and the provider's staff wherever it serves; a coordinator only inside
+    their own territories: a coordinator of region 12 cannot open a service to region 05, or to QC.
+    """
+    return r.is_administrator(user) or r.is_staff_of(user, organization_id) or within_scope(user, added)
+
+
 def may_keep(user: Any, organization_id: int | None, territories: frozenset[str] | set[str]) -> bool:
     """Administrators, the coordinators of the territory, the provider's staff."""
     return (

@@ -164,11 +164,17 @@ def _write_phone(service: Service, number: Any) -> None:
     phone.save()
 
 
-def _territories_in(cleaned: dict[str, Any]) -> frozenset[str]:
-    """Every territory code a service lies in once saved with this form's data."""
+def _codes_in(cleaned: dict[str, Any]) -> set[str]:
+    """The area codes and the place's municipality code of a service saved with this form's data."""
     codes = {ref.code for ref in cleaned["service_area_codes"]}
     if cleaned.get("municipality") is not None:
         codes.add(cleaned["municipality"].code)
+    return codes
+
+
+def _territories_in(cleaned: dict[str, Any]) -> frozenset[str]:
+    """Every territory code a service lies in once saved with this form's data."""
+    codes = _codes_in(cleaned)
     covering = rules.territories_covering(codes)
     return frozenset().union(*(covering[c] for c in codes))
 
@@ -189,6 +195,8 @@ def service_create(*, actor: Any, data: dict[str, Any]) -> Service:
     provider = form.cleaned_data["directory_organization"]
     if not rules.can_create_service(actor, provider.organization_id):
         raise PermissionRefused(_("Vous ne pouvez ajouter un service que pour votre propre organisation."))
+    if not rules.may_place(actor, provider.organization_id, _codes_in(form.cleaned_data)):
+        raise PermissionRefused(_("Vous ne pouvez pas ajouter un service qui dessert un territoire hors du vôtre."))
     service = form.save(commit=False)
     with transaction.atomic():
         service.save()
@@ -228,6 +236,9 @@ def service_update(*, actor: Any, service_id: Any, version: Any, data: dict[str,
     cleaned = form.cleaned_data
     if not rules.may_keep(actor, cleaned["directory_organization"].organization_id, _territories_in(cleaned)):
         raise PermissionRefused(_("Vous ne pouvez pas confier ce service à cette organisation ou à ce territoire."))
+    added = _codes_in(cleaned) - rules.place_codes(service)
+    if not rules.may_place(actor, cleaned["directory_organization"].organization_id, added):
+        raise PermissionRefused(_("Vous ne pouvez pas étendre ce service à un territoire hors du vôtre."))
     before = service_record(service)
     with transaction.atomic():
         try:

@@ -66,6 +66,9 @@ def organization_update(*, actor: Any, organization_id: Any, version: Any, data:
     form = bound_for_update(OrganizationForm, org, data)
     if not form.is_valid():
         raise ValidationFailed(_errors(form))
+    moved_to = form.cleaned_data["municipality"]
+    if moved_to != org.municipality and not rules.can_move_organization(actor, org, moved_to):
+        raise PermissionRefused(_("Vous ne pouvez pas placer cette organisation hors de votre territoire."))
     if _name_taken(form.cleaned_data["name"], exclude_pk=org.pk):
         raise ValidationFailed({"name": [_("Une organisation porte déjà ce nom.")]})
     before = snapshot(org)

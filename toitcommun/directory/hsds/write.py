@@ -14,9 +14,18 @@ from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record_many, snapshot
 from toitcommun.errors import PermissionRefused
+from toitcommun.territory.models import Municipality
 
 from .. import rules
-from ..models import Clientele, Location, Schedule, Service, TaxonomyTerm
+from ..models import (
+    Clientele,
+    DirectoryOrganization,
+    Location,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 from ..search import index_services
 from .export import assurer_email
 from .plan import MODELS, OWNED, SHARED_LINKS, ImportReport, _Planner
@@ -237,6 +246,49 @@ class _Writer:
         index_services(Service.objects.select_related("directory_organization").filter(pk__in=reindex))
 
 
+def _out_of_scope(plan: _Planner, actor: Any) -> list[str]:
+    """The files whose service this person may not write, by the same rules as the pages.
+
+    A service already here must be one the person may change, and every territory the
+    document adds (an area, a place's municipality) must be theirs to place it in; a place
+    the run rewrites must not be shared with a service of somebody else's territory.
+    """
+    ids = [p.id for p in plan.services]
+    existing = (Service.objects.select_related("directory_organization")
+                .prefetch_related("service_areas", "service_at_locations__location__municipality").in_bulk(ids))
+    located = ServiceAtLocation.objects.filter(location_id__in=list(plan.records["location"])).exclude(
+        service_id__in=ids).values_list("service_id", flat=True)
+    neighbours = list(Service.objects.select_related("directory_organization").prefetch_related(
+        "service_areas", "service_at_locations__location__municipality").filter(pk__in=located))
+    territories = rules.territories_of([*existing.values(), *neighbours])
+    providers = {r.fields["directory_organization_id"] for r in plan.records["service"].values()}
+    owners = dict(DirectoryOrganization.objects.filter(pk__in=providers).values_list("pk", "organization_id"))
+    municipalities = {r.fields["municipality_id"] for r in plan.records["location"].values()} - {None}
+    codes_of_municipality = dict(Municipality.objects.filter(pk__in=municipalities).values_list("pk", "code"))
+    codes: dict[uuid.UUID, set[str]] = {pk: set() for pk in ids}
+    for area in plan.records["service_area"].values():
+        if area.fields["territory_code"]:
+            codes[area.fields["service_id"]].add(area.fields["territory_code"])
+    for sal in plan.records["service_at_location"].values():
+        location = plan.records["location"].get(sal.fields["location_id"])
+        municipality = location.fields["municipality_id"] if location is not None else None
+        if municipality is not None:
+            codes[sal.fields["service_id"]].add(codes_of_municipality[municipality])
+
+    refused = []
+    for service_plan in plan.services:
+        owner = owners.get(plan.records["service"][service_plan.id].fields["directory_organization_id"])
+        current = existing.get(service_plan.id)
+        added = codes[service_plan.id] - (rules.place_codes(current) if current is not None else set())
+        if current is not None and not rules.can_change_service(actor, current, territories[current.pk]):
+            refused.append(service_plan.file)
+        elif not rules.may_place(actor, owner, added):
+            refused.append(service_plan.file)
+    if any(not rules.can_change_service(actor, s, territories[s.pk]) for s in neighbours):
+        refused.append(_("un lieu partagé avec un service hors de votre territoire"))
+    return refused
+
+
 def import_documents(documents: Iterable[Path | tuple[str, Any]], *, actor: Any = None,
                      as_system: bool = False) -> ImportReport:
     """Bring HSDS 3.0 service documents into the directory: all of them, or none.
@@ -245,7 +297,8 @@ def import_documents(documents: Iterable[Path | tuple[str, Any]], *, actor: Any 
     error and nothing is imported (HsdsRejected lists each error by file and JSON path).
     Records are matched by their HSDS id. Each document is the truth for its service:
     what it no longer lists is removed. Importing the same documents again changes nothing.
-    Administrators and regional coordinators may import; commands run ``as_system``.
+    Administrators and regional coordinators may import, each service as the pages let them
+    change it (rules.py): a coordinator only in their territory. Commands run ``as_system``.
     """
     if not as_system and not rules.can_import_hsds(actor):
         raise PermissionRefused(_("Accès refusé."))
@@ -269,6 +322,11 @@ def import_documents(documents: Iterable[Path | tuple[str, Any]], *, actor: Any 
     if errors:
         raise HsdsRejected(errors)
 
+    if not as_system:
+        refused = _out_of_scope(planner, actor)
+        if refused:
+            raise PermissionRefused(_("Importation refusée, hors de votre territoire : %(files)s.")
+                                    % {"files": ", ".join(refused[:10])})
     report = ImportReport(documents=len(readable), dropped_fields=sorted(planner.dropped),
                           attributes_ignored=planner.attributes_ignored)
     with transaction.atomic():
