@@ -63,6 +63,23 @@ def test_malformed_token_request_gets_400_and_counts_as_a_failure(client, office
     assert _failures() == 1
 
 
+def test_token_request_without_a_content_type_gets_415(client, office_staff):
+    answer = client.generic("POST", TOKEN, b"")
+
+    assert answer.status_code == 415
+    assert _failures() == 1
+
+
+def test_token_request_over_the_size_limit_gets_413_and_counts_as_a_failure(client, office_staff, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    answer = client.post(TOKEN, {"username": "staff-tm", "password": "x" * 2000}, content_type=JSON)
+
+    assert answer.status_code == 413
+    assert answer.json() == {"detail": "Requête trop volumineuse."}
+    assert _failures() == 1
+
+
 def test_token_request_with_a_wrong_field_type_gets_422_and_counts_against_that_username(client, office_staff):
     answer = client.post(TOKEN, {"username": "staff-tm", "password": 12345}, content_type=JSON)
 
@@ -159,7 +176,7 @@ def test_many_failures_from_one_address_slow_it_down_with_a_growing_delay(client
 
     assert slowed.status_code == 429
     assert slowed["Retry-After"] == "1"
-    assert "réessayez dans 1 secondes" in slowed.content.decode()
+    assert "réessayez dans 1 seconde." in slowed.content.decode()
     assert slowed_api.status_code == 429
     assert slowed_api["Retry-After"] == "1"
     assert allowed.status_code == 200  # one more try was let through, and failed

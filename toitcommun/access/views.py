@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from toitcommun.errors import NotFound, PermissionRefused
@@ -41,8 +42,10 @@ class LoginView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         wait = login_slowdown_of(ip_address=client_ip(request))
         if wait:
-            return _too_many(request, _(
-                "Trop d'échecs de connexion depuis votre adresse : réessayez dans %(seconds)s secondes."
+            return _too_many(request, ngettext(
+                "Trop d'échecs de connexion depuis votre adresse : réessayez dans %(seconds)s seconde.",
+                "Trop d'échecs de connexion depuis votre adresse : réessayez dans %(seconds)s secondes.",
+                wait,
             ) % {"seconds": wait}, wait)
         return super().post(request, *args, **kwargs)
 
