@@ -3,6 +3,9 @@
 from typing import Any
 
 from django import template
+from django.utils import dateformat
+
+from toitcommun.dates import format_date
 
 register = template.Library()
 
@@ -16,3 +19,17 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def date(value: Any, arg: str | None = None) -> str:
+    """Django's ``|date``, writing « 1er » for the first of the month in French (toitcommun/dates.py)."""
+    if value in (None, ""):
+        return ""
+    try:
+        return format_date(value, arg)
+    except AttributeError:
+        try:
+            return dateformat.format(value, arg or "")
+        except AttributeError:
+            return ""

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from .api import api
-from .views import home
+from .views import favicon, home
 
 handler400 = "toitcommun.views.bad_request"
 handler403 = "toitcommun.views.permission_denied"
@@ -12,6 +12,7 @@ handler500 = "toitcommun.views.server_error"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("toitcommun.access.urls")),
     path("territoires/", include("toitcommun.territory.urls")),

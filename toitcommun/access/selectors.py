@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from toitcommun.dates import format_date
 from toitcommun.errors import PermissionRefused
 
 from . import rules
@@ -131,7 +132,7 @@ def lock_message(lock: LoginLock) -> str:
         "Trop d'échecs de connexion : ce nom d'utilisateur est verrouillé pour les connexions "
         "depuis l'adresse %(ip_address)s jusqu'au %(date)s à %(time)s. Les autres comptes, et ce "
         "compte depuis une autre adresse, ne sont pas touchés."
-    ) % {"ip_address": lock.ip_address, "date": formats.date_format(until, "DATE_FORMAT"),
+    ) % {"ip_address": lock.ip_address, "date": format_date(until),
          "time": formats.time_format(until, "TIME_FORMAT")}
 
 

@@ -16,10 +16,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from toitcommun.dates import format_date
 from toitcommun.errors import NotFound, ValidationFailed
 from toitcommun.territory.models import Level
 from toitcommun.territory.selectors import TerritoryRef, territory_search
@@ -283,11 +283,11 @@ def _span_text(opens: datetime.time | None, closes: datetime.time | None) -> str
 
 def _validity_text(start: datetime.date | None, end: datetime.date | None) -> str:
     if start and end:
-        return _("du %(start)s au %(end)s") % {"start": date_format(start, "j F Y"), "end": date_format(end, "j F Y")}
+        return _("du %(start)s au %(end)s") % {"start": format_date(start, "j F Y"), "end": format_date(end, "j F Y")}
     if start:
-        return _("à partir du %(start)s") % {"start": date_format(start, "j F Y")}
+        return _("à partir du %(start)s") % {"start": format_date(start, "j F Y")}
     if end:
-        return _("jusqu'au %(end)s") % {"end": date_format(end, "j F Y")}
+        return _("jusqu'au %(end)s") % {"end": format_date(end, "j F Y")}
     return ""
 
 
