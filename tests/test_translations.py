@@ -93,7 +93,8 @@ def test_the_application_reads_the_catalogue_as_written():
             assert english.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr, entry.msgid
         else:
             assert english.gettext(entry.msgid) == entry.msgstr, entry.msgid
-    assert english.gettext("Phrase absente du catalogue.") == "Phrase absente du catalogue."
+    absent = "Phrase absente du catalogue."
+    assert english.gettext(absent) == absent
 
 
 def test_translations_keep_placeholders_and_plurals():

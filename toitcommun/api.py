@@ -159,14 +159,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _answer(request, exc.status_code, {"detail": ninja_messages.get(message, message)})
 
 
-@api.exception_handler(ValueError)
-@api.exception_handler(TypeError)
-def on_unreadable_input(request: HttpRequest, exc: Exception) -> HttpResponse:
-    # A value that slipped past validation and that a service could not read.
-    logger.warning("API request %s %s: %r", request.method, request.path, exc, exc_info=exc)
-    return _answer(request, 400, {"detail": _("Requête invalide : une valeur n'a pas pu être lue.")})
-
-
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API request %s %s failed", request.method, request.path, exc_info=exc)

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "toitcommun.request_guard.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the body: an upload too large is refused unread.
     "toitcommun.uploads.UploadLimitMiddleware",
@@ -218,6 +219,12 @@ if not PRODUCTION:
     # Nothing is collected outside production: an absent STATIC_ROOT is expected there.
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Request bodies: forms and JSON up to 2.5 MB; a multipart upload (a spreadsheet of at most
+# 10 MB and its form) up to 11 MB. Larger bodies are refused from their Content-Length,
+# unread (toitcommun/request_guard.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_MAX_BYTES = 11 * 1024 * 1024
 
 # Map tiles: the site map degrades to the table when these cannot load.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from .conftest import THETFORD
 
 JSON = "application/json"
@@ -69,16 +71,21 @@ def test_wrong_type_in_the_path_is_422(client):
     assert answer.json()["detail"][0]["field"] == "building_id"
 
 
-def test_a_value_no_validation_caught_is_a_400_not_a_500(client, monkeypatch):
+def test_a_value_no_validation_caught_is_a_500_and_logged(client, monkeypatch, caplog):
+    # Bad input is parsed at the boundary (422, 400); a ValueError past it is a bug, counted and logged.
     def unreadable(*args, **kwargs):
         raise ValueError("invalid literal for int() with base 10: 'x'")
 
     monkeypatch.setattr("toitcommun.housing.api.housing_summary", unreadable)
 
-    answer = client.get("/api/v1/housing/summary", {"territory": "QC"})
+    with caplog.at_level(logging.ERROR, logger="toitcommun.api"):
+        answer = client.get("/api/v1/housing/summary", {"territory": "QC"})
 
-    assert answer.status_code == 400
-    assert answer.json() == {"detail": "Requête invalide : une valeur n'a pas pu être lue."}
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "Erreur interne : l'équipe technique en est avisée."}
+    [record] = [r for r in caplog.records if r.name == "toitcommun.api"]
+    assert record.getMessage() == "API request GET /api/v1/housing/summary failed"
+    assert record.exc_info is not None and record.exc_info[0] is ValueError
 
 
 def test_an_unexpected_failure_still_answers_json(client, monkeypatch):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from toitcommun.access.api import actor_of, write_auth
+from toitcommun.api_params import Offset
 from toitcommun.errors import ValidationFailed, VersionConflict
 from toitcommun.territory.api import municipality_pk_for
 
@@ -171,7 +172,7 @@ class ServiceFilters(Schema):
     clientele: str = Field("", description="seniors, families, singles, youth or disabilities")
     open_now: bool = False
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class ServiceIn(Schema):

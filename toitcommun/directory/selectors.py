@@ -145,12 +145,16 @@ def services_search(query: SearchQuery, *, include_retired: bool = False,
     )
 
 
+MAX_PAGE_NUMBER = 100_000
+
+
 def services_page(query: SearchQuery, *, number: Any = 1, per_page: int = 20, include_retired: bool = False,
                   moment: datetime.datetime | None = None) -> Page:
     """One page of results with the total counted in the same query (a window), as a Django Page."""
     qs = services_search(query, include_retired=include_retired, moment=moment)
     try:
-        wanted = max(1, int(number))
+        # Past the last page is the last page; a number no page could reach stays a small one.
+        wanted = min(max(1, int(number)), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         wanted = 1
     counted = qs.annotate(total_found=Window(Count("pk")))

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,7 +29,15 @@ from toitcommun.views import error_page
 from toitcommun.views_common import is_htmx, or_404
 
 from .models import Clientele, Location, Phone, Schedule, Service, ServiceStatus
-from .selectors import DAYS, categories, open_at, search_query, service_get, services_page
+from .selectors import (
+    DAYS,
+    MAX_PAGE_NUMBER,
+    categories,
+    open_at,
+    search_query,
+    service_get,
+    services_page,
+)
 
 PER_PAGE = 20
 MAX_TERRITORY_LENGTH = 100
@@ -179,6 +188,20 @@ def _query_with(params: QueryDict, **changes: str) -> str:
     return kept.urlencode()
 
 
+def _page_number(typed: str | None) -> int:
+    """The page asked for: the first when absent or not a number; past the last, the last.
+
+    A number no search could reach is not a page: refused with the site's 400 page.
+    """
+    try:
+        number = int(typed or 1)
+    except ValueError:
+        return 1
+    if number > MAX_PAGE_NUMBER:
+        raise BadRequest(_("Numéro de page trop grand."))
+    return max(1, number)
+
+
 def search(request: HttpRequest) -> HttpResponse:
     typed = {name: request.GET.get(name, "") for name in FIELDS}
     open_now = request.GET.get("open_now", "") in ("1", "on", "true")
@@ -202,7 +225,8 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     if query is not None and not errors:
         moment = timezone.now()
-        page_obj = services_page(query, number=request.GET.get("page"), per_page=PER_PAGE, moment=moment)
+        page_obj = services_page(query, number=_page_number(request.GET.get("page")), per_page=PER_PAGE,
+                                 moment=moment)
         services = list(page_obj.object_list)
         open_ids = _open_ids(services, moment)
         rows = [_result_row(s, s.pk in open_ids) for s in services]

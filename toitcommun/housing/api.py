@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from toitcommun.access.api import actor_of, write_auth
+from toitcommun.api_params import Offset, RecordId
 from toitcommun.api_schemas import ConflictOut
 from toitcommun.errors import VersionConflict
 from toitcommun.territory.api import TerritoryBrief, municipality_pk_for
@@ -138,15 +139,15 @@ class BuildingList(Schema):
 
 class BuildingFilters(Schema):
     territory: str = Field(PROVINCE_CODE, description="QC, a region, an MRC or a municipality code")
-    organization: int | None = Field(None, description="Owner's id")
+    organization: RecordId | None = Field(None, description="Owner's id")
     tenure: Tenure | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class BuildingIn(Schema):
     name: str
-    organization_id: int
+    organization_id: RecordId
     municipality_code: str
     address: str
     tenure: Tenure
@@ -159,7 +160,7 @@ class BuildingIn(Schema):
 class BuildingPatch(Schema):
     version: int
     name: str | None = None
-    organization_id: int | None = None
+    organization_id: RecordId | None = None
     municipality_code: str | None = None
     address: str | None = None
     tenure: Tenure | None = None
@@ -203,7 +204,7 @@ def building_list(request: HttpRequest, filters: Query[BuildingFilters]) -> dict
 
 
 @router.get("/buildings/{building_id}", response=BuildingDetail, summary="One building, its units and vacancies")
-def building_detail(request: HttpRequest, building_id: int) -> Building:
+def building_detail(request: HttpRequest, building_id: RecordId) -> Building:
     return _with_units(building_get(building_id))
 
 
@@ -215,7 +216,7 @@ def building_add(request: HttpRequest, payload: BuildingIn) -> Building:
 
 @router.patch("/buildings/{building_id}", response=BuildingDetail, auth=write_auth,
               summary="Change a building (send the version you read)")
-def building_change(request: HttpRequest, building_id: int, payload: BuildingPatch) -> Building:
+def building_change(request: HttpRequest, building_id: RecordId, payload: BuildingPatch) -> Building:
     fields = payload.model_dump(mode="json", exclude_unset=True)
     version = fields.pop("version")
     try:
@@ -230,7 +231,7 @@ def building_change(request: HttpRequest, building_id: int, payload: BuildingPat
 @router.post("/buildings/{building_id}/availability", response={201: AvailabilityOut, 409: ConflictOut},
              auth=write_auth,
              summary="Report vacant units and the waiting list for a clientele")
-def availability_add(request: HttpRequest, building_id: int,
+def availability_add(request: HttpRequest, building_id: RecordId,
                      payload: AvailabilityIn) -> Status[AvailabilitySnapshot]:
     report = availability_report(actor=actor_of(request), building_id=building_id,
                                  data=payload.model_dump(mode="json"))

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from toitcommun.access.api import actor_of, write_auth
+from toitcommun.api_params import Offset, RecordId
 from toitcommun.api_schemas import ConflictOut
 from toitcommun.errors import VersionConflict
 from toitcommun.territory.api import municipality_pk_for
@@ -50,7 +51,7 @@ class OrganizationFilters(Schema):
     territory: str | None = Field(None, description="QC, a region, an MRC or a municipality code")
     q: str | None = Field(None, description="Part of the name, any case or accent")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class OrganizationIn(Schema):
@@ -98,7 +99,7 @@ def organization_list(request: HttpRequest, filters: Query[OrganizationFilters])
 
 
 @router.get("/organizations/{organization_id}", response=OrganizationOut, summary="One organization")
-def organization_detail(request: HttpRequest, organization_id: int) -> Organization:
+def organization_detail(request: HttpRequest, organization_id: RecordId) -> Organization:
     return organization_get(organization_id)
 
 
@@ -109,7 +110,7 @@ def organization_add(request: HttpRequest, payload: OrganizationIn) -> Status[Or
 
 @router.patch("/organizations/{organization_id}", response=OrganizationOut, auth=write_auth,
               summary="Change an organization (send the version you read)")
-def organization_change(request: HttpRequest, organization_id: int, payload: OrganizationPatch) -> Organization:
+def organization_change(request: HttpRequest, organization_id: RecordId, payload: OrganizationPatch) -> Organization:
     fields = payload.model_dump(mode="json", exclude_unset=True)
     version = fields.pop("version")
     try:
