@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from html import unescape
 from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from tests.factories import BuildingFactory, OrganizationFactory, UserFactory
+from tests.factories import BuildingFactory, OrganizationFactory
 
 HUGE = "99999999999999999999"
 JSON = "application/json"
@@ -30,6 +31,10 @@ def admin_headers(client, admin_user, password) -> dict[str, str]:
     answer = client.post("/api/v1/auth/token", {"username": admin_user.username, "password": password},
                          content_type=JSON)
     return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def page_text(response) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))).strip()
 
 
 def route_paths(patterns=None, prefix: str = "") -> Iterator[str]:
@@ -76,7 +81,7 @@ def test_nul_in_the_path_or_query_string_is_refused_on_every_route(client, route
     if route.startswith("/api/"):
         assert [a.json() for a in answers] == [{"detail": NUL_REFUSED}] * 2
     else:
-        assert all(a["Content-Type"].startswith("text/html") for a in answers)
+        assert all("Erreur 400 Requête incorrecte" in page_text(a) for a in answers), route
 
 
 @pytest.mark.django_db
@@ -217,7 +222,7 @@ def test_a_20_mb_json_body_is_413_json(client, admin_headers):
 
 @pytest.mark.django_db
 def test_an_api_body_over_the_limit_is_refused_unread(client):
-    answer = client.generic("POST", "/api/v1/organizations", b"", content_type=JSON,
+    answer = client.generic("POST", "/api/v1/organizations", b"", CONTENT_TYPE=JSON,
                             CONTENT_LENGTH=str(TWENTY_MB), **{"wsgi.input": Unreadable()})
 
     assert answer.status_code == 413
@@ -225,14 +230,46 @@ def test_an_api_body_over_the_limit_is_refused_unread(client):
 
 
 @pytest.mark.django_db
-def test_an_upload_over_the_limit_is_refused_unread(client):
-    user = UserFactory()
-    client.force_login(user)
+def test_a_20_mb_form_is_the_413_page(client, admin_user):
+    client.force_login(admin_user)
 
-    answer = client.generic("POST", "/logement/importer/", b"", content_type="multipart/form-data; boundary=x",
+    answer = client.post("/organisations/nouvelle/", urlencode({"name": "x" * TWENTY_MB}), content_type=FORM)
+
+    assert answer.status_code == 413
+    assert "Erreur 413 Envoi trop volumineux" in page_text(answer)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content_type", [FORM, "multipart/form-data; boundary=x"])
+def test_a_page_body_over_the_limit_is_refused_unread(client, admin_user, content_type):
+    client.force_login(admin_user)
+
+    answer = client.generic("POST", "/organisations/nouvelle/", b"", CONTENT_TYPE=content_type,
                             CONTENT_LENGTH=str(100 * 1024 * 1024), **{"wsgi.input": Unreadable()})
 
-    assert answer.status_code in (400, 413)
+    assert answer.status_code == 413
+    assert "Erreur 413 Envoi trop volumineux" in page_text(answer)
+
+
+@pytest.mark.django_db
+def test_a_view_that_takes_files_answers_its_own_limit(client, admin_user):
+    client.force_login(admin_user)
+
+    answer = client.generic("POST", "/logement/importer/", b"", CONTENT_TYPE="multipart/form-data; boundary=x",
+                            CONTENT_LENGTH=str(100 * 1024 * 1024), **{"wsgi.input": Unreadable()})
+
+    assert answer.status_code == 413
+    assert "Le fichier dépasse 10 Mo" in answer.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_multipart_form_without_boundary_is_400(client, admin_user):
+    client.force_login(admin_user)
+
+    answer = client.generic("POST", "/organisations/nouvelle/", b"name=x", content_type="multipart/form-data")
+
+    assert answer.status_code == 400
+    assert "Erreur 400 Requête incorrecte" in page_text(answer)
 
 
 @pytest.mark.django_db

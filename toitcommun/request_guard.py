@@ -5,18 +5,20 @@
   (path, query string, URL-encoded form, JSON body), before a query can meet it.
 - A body larger than the limit is refused with 413 from its ``Content-Length``, before
   a byte of it is read: ``DATA_UPLOAD_MAX_MEMORY_SIZE`` for forms and JSON,
-  ``UPLOAD_MAX_BYTES`` for a multipart upload (files are what it is for).
+  ``UPLOAD_MAX_BYTES`` for a multipart body, unless its view sets its own limit
+  (``toitcommun.uploads.upload_limit``, whose middleware answers it with the view's page).
 
 Under /api/ the answer is the API's JSON ``{"detail": ...}``; on pages, the site's own
 error page (handler400, which answers 413 for ``RequestDataTooBig``). A multipart body
-sent to the API is left to the operation (none takes one); on pages its fields are read
-here, as the CSRF check would read them next.
+is looked at once its view is known (``process_view``, before the CSRF check reads it);
+one sent to the API is left to the operation (none takes one).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig
@@ -24,6 +26,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from toitcommun.uploads import MULTIPART_ALLOWANCE
 
 API_PREFIX = "/api/"
 NUL = "\x00"
@@ -40,34 +44,48 @@ class RequestGuardMiddleware:
         return refusal if refusal is not None else self.get_response(request)
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        """The address, the query string, and any body but a multipart one."""
         if NUL in request.path_info or _has_nul(request.GET.lists()):
             return _bad_request(request)
-        multipart = request.content_type == "multipart/form-data"
-        limit = settings.UPLOAD_MAX_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
+        length = _content_length(request)
+        if length is None:
             return _bad_request(request, _("Requête mal formée : l'en-tête Content-Length n'est pas un nombre."))
+        if not length or request.content_type == "multipart/form-data":
+            return None  # a multipart body waits for its view (process_view)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if length > limit:
             return _too_large(request, limit)
-        if not length:
-            return None
-        if multipart or request.content_type == "application/x-www-form-urlencoded":
-            if multipart and request.path.startswith(API_PREFIX):
-                return None  # no API operation takes multipart: each answers it itself
-            try:
-                fields = request.POST
-            except MultiPartParserError:
-                return _bad_request(request, _("Requête mal formée : le formulaire envoyé ne peut pas être lu."))
-            except RequestDataTooBig:
-                return _too_large(request, limit)
-            return _bad_request(request) if _has_nul(fields.lists()) else None
         try:
+            if request.content_type == "application/x-www-form-urlencoded":
+                return _bad_request(request) if _has_nul(request.POST.lists()) else None
             body = request.body
         except RequestDataTooBig:
             return _too_large(request, limit)
-        if NUL.encode() in body or _JSON_NUL.search(body):
-            return _bad_request(request)
+        return _bad_request(request) if NUL.encode() in body or _JSON_NUL.search(body) else None
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any,
+                     view_kwargs: Any) -> HttpResponse | None:
+        """A multipart body, once its view is known: a view that takes files may set its own limit."""
+        if request.content_type != "multipart/form-data" or request.path.startswith(API_PREFIX):
+            return None
+        own_limit = getattr(view_func, "upload_max_bytes", None)
+        limit = settings.UPLOAD_MAX_BYTES if own_limit is None else own_limit + MULTIPART_ALLOWANCE
+        if (_content_length(request) or 0) > limit:
+            # A view with its own limit answers with its own page (toitcommun.uploads, next in line).
+            return _too_large(request, limit) if own_limit is None else None
+        try:
+            fields = request.POST
+        except MultiPartParserError:
+            return _bad_request(request, _("Requête mal formée : le formulaire envoyé ne peut pas être lu."))
+        except RequestDataTooBig:
+            return _too_large(request, limit)
+        return _bad_request(request) if _has_nul(fields.lists()) else None
+
+
+def _content_length(request: HttpRequest) -> int | None:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
         return None
 
 
