@@ -28,6 +28,11 @@ SERVED_AT = re.compile(r"Toit commun : (http://127\.0\.0\.1:\d+)/")
 STATIC_IN_TEMPLATES = re.compile(r"""\{% static ['"]([^'"]+)['"] %\}""")
 SECRET = "s" * 50 + "-a-long-random-production-secret-for-the-test"
 
+# The server runs on a temporary SQLite file, whatever database the rest of the run uses:
+# under PostgreSQL (the second run of `make test`) these tests would only repeat themselves.
+pytestmark = pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                                reason="serving is tested once, on SQLite")
+
 
 def environment(database: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
@@ -47,6 +52,13 @@ def database(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("served") / "toitcommun.sqlite3"
     manage(environment(path), "migrate", "--noinput")
     return path
+
+
+@pytest.fixture(scope="module")
+def make_serve(database) -> Iterator[tuple[str, list[str]]]:
+    """`make serve` as `make run` starts it, DEBUG off, shared by the tests of this module."""
+    with served(environment(database)) as running:
+        yield running
 
 
 @contextmanager
@@ -125,31 +137,39 @@ def linked_assets(html: str) -> tuple[list[str], list[str]]:
     return styles, scripts
 
 
-def test_make_serve_answers_the_home_page_styles_and_scripts_with_two_workers(database):
-    with served(environment(database)) as (address, output):
-        status, _, body = fetch(address + "/")
-        assert status == 200
-        styles, scripts = linked_assets(body.decode())
-        assert styles == ["/static/css/app.css"]
-        assert scripts == ["/static/vendor/htmx/htmx.min.js", "/static/js/app.js"]
-        for path in styles:
-            status, headers, content = fetch(address + path)
-            assert (status, headers["content-type"]) == (200, "text/css; charset=\"utf-8\"")
-            assert content == (ROOT / "toitcommun" / "static" / "css" / "app.css").read_bytes()
-        for path in scripts:
-            status, headers, content = fetch(address + path)
-            assert (status, headers["content-type"]) == (200, "text/javascript; charset=\"utf-8\"")
-            assert len(content) > 100
-        assert "".join(output).count("Booting worker") == 2
+def test_make_serve_answers_the_home_page_styles_and_scripts_with_two_workers(make_serve):
+    address, output = make_serve
+    status, _, body = fetch(address + "/")
+    assert status == 200
+    styles, scripts = linked_assets(body.decode())
+    assert styles == ["/static/css/app.css"]
+    assert scripts == ["/static/vendor/htmx/htmx.min.js", "/static/js/app.js"]
+    for path in styles:
+        status, headers, content = fetch(address + path)
+        assert (status, headers["content-type"]) == (200, "text/css; charset=\"utf-8\"")
+        assert content == (ROOT / "toitcommun" / "static" / "css" / "app.css").read_bytes()
+    for path in scripts:
+        status, headers, content = fetch(address + path)
+        assert (status, headers["content-type"]) == (200, "text/javascript; charset=\"utf-8\"")
+        assert len(content) > 100
+    assert "".join(output).count("Booting worker") == 2
 
 
-def test_make_serve_answers_every_static_file_a_template_links(database):
-    templates = [p for p in (ROOT / "toitcommun").rglob("*.html")]
+def test_make_serve_answers_every_static_file_a_template_links(make_serve):
+    address, _ = make_serve
+    templates = list((ROOT / "toitcommun").rglob("*.html"))
     paths = sorted({m for p in templates for m in STATIC_IN_TEMPLATES.findall(p.read_text(encoding="utf-8"))})
     assert "vendor/leaflet/leaflet.js" in paths and "vendor/chartjs/chart.umd.min.js" in paths
-    with served(environment(database)) as (address, _):
-        missing = [path for path in paths if fetch(f"{address}/static/{path}")[0] != 200]
-    assert missing == []
+    assert [path for path in paths if fetch(f"{address}/static/{path}")[0] != 200] == []
+
+
+def test_make_serve_answers_favicon_ico_with_the_icon(make_serve):
+    address, _ = make_serve
+    status, headers, _ = fetch(address + "/favicon.ico")
+    assert (status, headers["location"]) == (302, "/static/img/favicon.svg")
+    status, headers, content = fetch(address + "/static/img/favicon.svg")
+    assert (status, headers["content-type"]) == (200, "image/svg+xml")
+    assert content.startswith(b"<svg ")
 
 
 def test_production_serves_the_collected_hashed_static_files(database, tmp_path):
