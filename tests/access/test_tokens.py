@@ -38,6 +38,7 @@ def test_a_token_is_stored_hashed_named_and_expires_after_the_configured_days(cl
     assert answer.json()["name"] == "Tableur du bureau"
     assert token.digest == ApiToken.digest_of(raw) and raw not in token.digest
     assert token.name == "Tableur du bureau"
+    assert token.last_used_at is None
     assert abs((token.expires_at - timezone.now()) - datetime.timedelta(days=7)) < datetime.timedelta(minutes=1)
     event = AuditEvent.objects.get(action="api_token.issue")
     assert raw not in str(event.after) + event.object_label + event.object_id

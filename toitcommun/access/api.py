@@ -20,7 +20,7 @@ from ninja.utils import check_csrf
 
 from toitcommun.errors import PermissionRefused
 
-from .selectors import client_ip, lock_message, login_lock_of, login_slowdown_of
+from .selectors import api_token_of_raw, client_ip, lock_message, login_lock_of, login_slowdown_of
 from .services import (
     api_token_authenticate,
     api_token_issue,
@@ -168,7 +168,7 @@ def token_issue(request: HttpRequest, response: HttpResponse) -> Any:
             request.axes_locked_out = False  # type: ignore[attr-defined]
             return _locked(credentials.username, ip_address, response)
         raise AuthenticationError(message=str(refusal)) from refusal
-    token = api_token_authenticate(raw)
+    token = api_token_of_raw(raw)
     assert token is not None
     return {"token": raw, "name": token.name, "expires_at": token.expires_at}
 

@@ -146,3 +146,8 @@ def api_tokens_of(user: Any) -> list[ApiToken]:
     current = user.get_session_auth_hash()
     tokens = ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by("-created_at", "-id")
     return [token for token in tokens if token.auth_hash == current]
+
+
+def api_token_of_raw(raw: str) -> ApiToken | None:
+    """The token a raw token stands for, as stored (a read: its last use is left alone)."""
+    return ApiToken.objects.filter(digest=ApiToken.digest_of(raw)).first()
