@@ -163,3 +163,15 @@ def english_catalogue() -> None:
     from tests.catalogue import load_english_catalogue
 
     load_english_catalogue()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files_looked_up_per_request():
+    """WhiteNoise looks static files up when asked, instead of scanning them all for each test client.
+
+    Scanning takes ~85 ms per client, once per test; tests/test_serving.py checks the
+    configuration that `make run` serves with.
+    """
+    from django.conf import settings
+
+    settings.WHITENOISE_AUTOREFRESH = True
