@@ -80,8 +80,13 @@ def raw_summary(ref: Any, on: datetime.date) -> dict[str, Any]:
     clienteles, tenures = list(Clientele.values), list(Tenure.values)
     by_clientele = "".join(f", SUM(CASE WHEN ug.clientele = %s THEN ug.units ELSE 0 END) AS c_{c}" for c in clienteles)
     by_tenure = "".join(f", SUM(CASE WHEN b.tenure = %s THEN ug.units ELSE 0 END) AS t_{t}" for t in tenures)
-    vacant = "".join(f", SUM(CASE WHEN s.clientele = %s THEN s.vacant_units ELSE 0 END) AS v_{c}" for c in clienteles)
-    waiting = "".join(f", SUM(CASE WHEN s.clientele = %s THEN s.waiting_list ELSE 0 END) AS w_{c}" for c in clienteles)
+    # No ELSE 0: a clientele without any report has no figure (NULL), not zero.
+    vacant = "".join(f", SUM(CASE WHEN s.clientele = %s THEN s.vacant_units END) AS v_{c}" for c in clienteles)
+    waiting = "".join(f", SUM(CASE WHEN s.clientele = %s THEN s.waiting_list END) AS w_{c}" for c in clienteles)
+    reported = "".join(f", SUM(CASE WHEN s.clientele = %s THEN COALESCE(pu.units, 0) ELSE 0 END) AS r_{c}"
+                       for c in clienteles)
+    stale = "".join(f", SUM(CASE WHEN s.clientele = %s AND s.as_of < %s THEN COALESCE(pu.units, 0) ELSE 0 END)"
+                    f" AS s_{c}" for c in clienteles)
     sql = f"""
         WITH stock AS (
             SELECT SUM(ug.units) AS total, SUM(ug.adapted_units) AS adapted,
@@ -95,10 +100,20 @@ def raw_summary(ref: Any, on: datetime.date) -> dict[str, Any]:
             WHERE s.as_of <= %s {in_snapshots}
             GROUP BY s.building_id, s.clientele
         ),
+        pair_units AS (
+            SELECT ug.building_id, ug.clientele, SUM(ug.units) AS units
+            FROM {ug} ug JOIN {b} b ON b.id = ug.building_id
+            {in_stock}
+            GROUP BY ug.building_id, ug.clientele
+        ),
         avail AS (
-            SELECT SUM(s.vacant_units) AS vacant, SUM(s.waiting_list) AS waiting {vacant} {waiting}
+            SELECT SUM(s.vacant_units) AS vacant, SUM(s.waiting_list) AS waiting,
+                   SUM(COALESCE(pu.units, 0)) AS reported,
+                   SUM(CASE WHEN s.as_of < %s THEN COALESCE(pu.units, 0) ELSE 0 END) AS stale,
+                   MIN(s.as_of) AS oldest, MAX(s.as_of) AS latest {vacant} {waiting} {reported} {stale}
             FROM latest l JOIN {s} s
               ON s.building_id = l.building_id AND s.clientele = l.clientele AND s.as_of = l.as_of
+            LEFT JOIN pair_units pu ON pu.building_id = s.building_id AND pu.clientele = s.clientele
             WHERE s.as_of <= %s {in_snapshots}
         )
         SELECT * FROM stock CROSS JOIN avail
@@ -106,8 +121,12 @@ def raw_summary(ref: Any, on: datetime.date) -> dict[str, Any]:
     # Parameters in the order of the text: stock (clienteles, tenures, scope), latest (date, scope),
     # avail (clienteles, date, scope). Avail repeats latest's filter: it is implied by the join, but
     # PostgreSQL misjudges how few pairs come out of latest and would otherwise scan every snapshot.
+    from toitcommun.housing.selectors import stale_before
+
     day = connection.ops.adapt_datefield_value(on)
-    params = [*clienteles, *tenures, *scope, day, *scope, *clienteles, *clienteles, day, *scope]
+    old = connection.ops.adapt_datefield_value(stale_before(on))
+    per_clientele = [*clienteles, *clienteles, *clienteles, *[v for c in clienteles for v in (c, old)]]
+    params = [*clienteles, *tenures, *scope, day, *scope, *scope, old, *per_clientele, day, *scope]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [col[0] for col in cursor.description]
@@ -118,10 +137,17 @@ def raw_summary(ref: Any, on: datetime.date) -> dict[str, Any]:
         "units_by_tenure": {t: row[f"t_{t}"] or 0 for t in tenures},
         "sites": row["sites"] or 0,
         "adapted_units": row["adapted"] or 0,
-        "vacant_units": row["vacant"] or 0,
-        "waiting_list": row["waiting"] or 0,
-        "vacant_by_clientele": {c: row[f"v_{c}"] or 0 for c in clienteles},
-        "waiting_by_clientele": {c: row[f"w_{c}"] or 0 for c in clienteles},
+        "vacant_units": row["vacant"],
+        "waiting_list": row["waiting"],
+        "vacant_by_clientele": {c: row[f"v_{c}"] for c in clienteles},
+        "waiting_by_clientele": {c: row[f"w_{c}"] for c in clienteles},
+        "reported_units": row["reported"] or 0,
+        "stale_units": row["stale"] or 0,
+        "reported_by_clientele": {c: row[f"r_{c}"] or 0 for c in clienteles},
+        "stale_by_clientele": {c: row[f"s_{c}"] or 0 for c in clienteles},
+        "oldest_report": row["oldest"],
+        "latest_report": row["latest"],
+        "stale_before": stale_before(on),
     }
 
 
@@ -132,8 +158,19 @@ def orm_figures(summary: Any) -> dict[str, Any]:
 
 
 def normalized(figures: dict[str, Any]) -> dict[str, Any]:
-    """Plain ints throughout, so that a Decimal or a long from a driver compares equal."""
-    return {k: ({kk: int(vv) for kk, vv in v.items()} if isinstance(v, dict) else int(v)) for k, v in figures.items()}
+    """Plain ints and ISO dates throughout, so that a Decimal, a long or a date string from a driver compares equal.
+
+    None (a figure nobody reported) stays None: unknown is not zero.
+    """
+    def plain(value: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return int(value)
+
+    return {k: ({kk: plain(vv) for kk, vv in v.items()} if isinstance(v, dict) else plain(v))
+            for k, v in figures.items()}
 
 
 # --- Timing ----------------------------------------------------------------------------------
@@ -180,8 +217,9 @@ def bench_province(on: datetime.date, reps: int) -> dict[str, Any]:
     orm, raw = orm_figures(housing_summary(province, on)), normalized(raw_summary(province, on))
     same = orm == raw
     print(f"  figures: {'IDENTICAL' if same else 'DIFFERENT'} (ORM vs raw SQL)"
-          f" — {orm['units_total']:,} units, {orm['sites']:,} sites, {orm['vacant_units']:,} vacant,"
-          f" {orm['waiting_list']:,} waiting")
+          f" — {orm['units_total']:,} units, {orm['sites']:,} sites, {orm['vacant_units'] or 0:,} vacant,"
+          f" {orm['waiting_list'] or 0:,} waiting; figures known for {orm['reported_units']:,} units,"
+          f" {orm['stale_units']:,} of them stale")
     if not same:
         for key in orm:
             if orm[key] != raw[key]:

@@ -226,6 +226,9 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_BYTES = 11 * 1024 * 1024
 
+# Vacancy figures older than this many days (before the date asked about) are shown as stale.
+HOUSING_STALE_AFTER_DAYS = int(os.environ.get("HOUSING_STALE_AFTER_DAYS", "90"))
+
 # Map tiles: the site map degrades to the table when these cannot load.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get(

@@ -83,9 +83,9 @@ def test_one_building_with_its_units_and_latest_vacancies(client, stock):
     ]
     assert body["availability"] == [
         {"building_id": stock.pins.pk, "clientele": "seniors", "as_of": "2024-06-01", "vacant_units": 0,
-         "waiting_list": 15},
+         "waiting_list": 15, "is_stale": True},  # over 90 days before today
         {"building_id": stock.pins.pk, "clientele": "families", "as_of": "2024-02-15", "vacant_units": 2,
-         "waiting_list": 4},
+         "waiting_list": 4, "is_stale": True},
     ]
 
 
@@ -251,9 +251,10 @@ def test_owner_worker_reports_vacancies(client, person, bearer, stock, omh):
 
     assert answer.status_code == 201
     assert answer.json() == {"building_id": stock.pins.pk, "clientele": "seniors", "as_of": today,
-                             "vacant_units": 2, "waiting_list": 9}
+                             "vacant_units": 2, "waiting_list": 9, "is_stale": False}
     summary = client.get("/api/v1/housing/summary", {"territory": THETFORD}).json()
     assert summary["vacant_by_clientele"]["seniors"] == 2
+    assert (summary["reported_units"], summary["stale_units"]) == (16, 6)  # families' report is from 2024
 
 
 def test_worker_of_another_owner_may_not_report(client, person, bearer, stock, coop):

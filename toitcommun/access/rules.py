@@ -70,5 +70,17 @@ def organizations_of(user: Any, roles: Iterable[str] = (Role.ORGANIZATION_STAFF,
     return {a.organization_id for a in assignments(user) if a.role in wanted and a.organization_id}
 
 
+# The roles that work with partners' staff: they may see a person's name, e-mail and phone in an
+# organization, who reported a vacancy, a service's contact persons. Researchers (de-identified
+# figures only), tenants' representatives, accounts without a role and the public see the
+# organizations' own contact points instead.
+STAFF_ROLES = (Role.ADMINISTRATOR, Role.REGIONAL_COORDINATOR, Role.ORGANIZATION_STAFF, Role.WORKER)
+
+
+def can_see_personal_contacts(user: Any) -> bool:
+    """Signed-in staff of the network: administrators, coordinators, organizations' staff and workers."""
+    return is_administrator(user) or has_role(user, STAFF_ROLES)
+
+
 def can_browse_audit(user: Any) -> bool:
     return is_administrator(user)

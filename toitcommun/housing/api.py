@@ -22,7 +22,7 @@ from toitcommun.territory.selectors import territory_get
 from . import bounds
 from .models import AvailabilitySnapshot, Building, Clientele, Tenure, UnitGroup
 from .models import BuildingForm as BuildingShape
-from .selectors import building_get, buildings_in, housing_summary, snapshots_of
+from .selectors import building_get, buildings_in, housing_summary, snapshots_of, stale_before
 from .services import availability_report, building_create, building_update
 
 router = Router(tags=["housing"])
@@ -44,6 +44,14 @@ class ByClientele(Schema):
     singles: int
 
 
+class KnownByClientele(Schema):
+    """A figure per clientele; null where no unit of that clientele has a report on the date (unknown, not 0)."""
+
+    seniors: int | None
+    families: int | None
+    singles: int | None
+
+
 class ByTenure(Schema):
     hlm: int
     coop: int
@@ -58,10 +66,33 @@ class SummaryOut(Schema):
     units_by_tenure: ByTenure
     sites: int
     adapted_units: int
-    vacant_units: int
-    waiting_list: int
-    vacant_by_clientele: ByClientele
-    waiting_by_clientele: ByClientele
+    vacant_units: int | None = Field(
+        description="Vacant units in the latest report on or before the date of each building and clientele; "
+                    "null when no unit of the territory has a report (unknown, not 0). Partial when "
+                    "reported_units < units_total: units never reported are not counted."
+    )
+    waiting_list: int | None = Field(description="Households on the waiting lists, as vacant_units: null when unknown")
+    vacant_by_clientele: KnownByClientele
+    waiting_by_clientele: KnownByClientele
+    reported_units: int = Field(
+        description="Units whose building has reported for their clientele on or before the date: "
+                    "the units the vacancy figures speak for"
+    )
+    stale_units: int = Field(
+        description="Among reported_units, those whose latest report is dated before stale_before (old figures)"
+    )
+    reported_by_clientele: ByClientele
+    stale_by_clientele: ByClientele
+    known_percent: int | None = Field(
+        description="reported_units as a rounded share of units_total (never 100 while some units are "
+                    "unknown); null when the territory has no units"
+    )
+    is_partial: bool = Field(description="True when some units have no report: the vacancy totals leave them out")
+    oldest_report: datetime.date | None = Field(description="Date of the oldest report counted; null if none")
+    latest_report: datetime.date | None = Field(description="Date of the newest report counted; null if none")
+    stale_before: datetime.date = Field(
+        description="Reports dated before this day are stale: the date minus HOUSING_STALE_AFTER_DAYS (90 by default)"
+    )
 
 
 @router.get("/housing/summary", response=SummaryOut, summary="Units, sites and vacancies of a territory")
@@ -110,6 +141,13 @@ class AvailabilityOut(Schema):
     as_of: datetime.date
     vacant_units: int
     waiting_list: int
+    is_stale: bool = Field(
+        description="True when the report is dated before today minus HOUSING_STALE_AFTER_DAYS (90 by default)"
+    )
+
+    @staticmethod
+    def resolve_is_stale(obj: AvailabilitySnapshot) -> bool:
+        return obj.as_of < stale_before(timezone.localdate())
 
 
 class BuildingDetail(BuildingOut):

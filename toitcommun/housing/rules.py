@@ -30,3 +30,8 @@ def can_report_availability(user: Any, building: Any) -> bool:
 
 def can_import_housing(user: Any) -> bool:
     return r.is_administrator(user) or r.has_role(user, [Role.REGIONAL_COORDINATOR, Role.ORGANIZATION_STAFF])
+
+
+def can_see_reporters(user: Any) -> bool:
+    """Who reported a vacancy is a person's name: shown to the network's staff only, never to the public."""
+    return r.can_see_personal_contacts(user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,12 @@ from django.utils.translation import gettext as _
 
 from toitcommun.errors import PermissionRefused, ValidationFailed
 from toitcommun.territory.models import Level
-from toitcommun.territory.selectors import territory_ancestors, territory_children, territory_get
+from toitcommun.territory.selectors import (
+    TerritoryRef,
+    territory_ancestors,
+    territory_children,
+    territory_get,
+)
 from toitcommun.uploads import upload_limit
 from toitcommun.views_common import (
     attach_errors,
@@ -34,12 +40,15 @@ from .forms import AvailabilityForm, BuildingForm, ImportUploadForm, SummaryQuer
 from .imports import ImportRejected, housing_import
 from .models import Clientele, Tenure
 from .selectors import (
+    AvailabilityRow,
     availability_rows,
     building_get,
     buildings_in,
     crosstab,
     housing_summary,
+    known_percent,
     snapshots_of,
+    stale_before,
     summary_by_child,
 )
 
@@ -55,12 +64,54 @@ def _query(request: HttpRequest) -> tuple[SummaryQueryForm, datetime.date, str]:
     return form, on, clientele
 
 
-def _map_points(buildings) -> list[dict]:
+def _map_points(buildings, lines: dict[int, list[str]] | None = None) -> list[dict]:
     return [
         {"name": b.name, "lat": float(b.latitude), "lng": float(b.longitude), "url": b.get_absolute_url(),
-         "municipality": b.municipality.name, "tenure": b.get_tenure_display()}
+         "municipality": b.municipality.name, "tenure": b.get_tenure_display(), "lines": (lines or {}).get(b.pk, [])}
         for b in buildings if b.latitude is not None and b.longitude is not None
     ]
+
+
+def _figure_line(row: AvailabilityRow) -> str:
+    """One clientele of a building in a map popup: its figures and their date, or that they are unknown."""
+    if row.as_of is None:
+        return _("%(clientele)s : vacants inconnus (jamais signalé)") % {"clientele": row.clientele_label}
+    line = _("%(clientele)s : %(vacant)s vacants, %(waiting)s en attente, au %(date)s") % {
+        "clientele": row.clientele_label, "vacant": row.vacant_units, "waiting": row.waiting_list,
+        "date": row.as_of.isoformat(),
+    }
+    if row.is_stale:
+        line += " " + _("(ancien : plus de %(days)s jours)") % {"days": settings.HOUSING_STALE_AFTER_DAYS}
+    return line
+
+
+def _export_available(request: HttpRequest, territory: TerritoryRef, on: datetime.date, clientele: str,
+                      fmt: str) -> HttpResponse:
+    """The available-housing table as CSV or XLSX: an empty cell where nothing is known, never 0."""
+    rows = availability_rows(territory, on, clientele)
+    days = settings.HOUSING_STALE_AFTER_DAYS
+    headers = [_("Municipalité"), _("Site"), _("Adresse"), _("Propriétaire"), _("Tenure"), _("Clientèle"),
+               _("Logements"), _("Logements adaptés"), _("Vacants"), _("Liste d'attente"), _("En date du"),
+               _("Donnée ancienne (plus de %(days)s jours)") % {"days": days}]
+    data = [[r.building.municipality.name, r.building.name, r.building.address, r.building.organization.name,
+             r.building.get_tenure_display(), r.clientele_label, r.units, r.adapted_units, r.vacant_units,
+             r.waiting_list, r.as_of.isoformat() if r.as_of else None,
+             None if r.as_of is None else (_("oui") if r.is_stale else _("non"))] for r in rows]
+    if rules.can_see_reporters(request.user):
+        headers.append(_("Signalé par"))
+        for line, r in zip(data, rows, strict=True):
+            line.append(r.reported_by)
+    total = sum(r.units for r in rows)
+    reported = sum(r.units for r in rows if r.as_of is not None)
+    stale = sum(r.units for r in rows if r.is_stale)
+    notes = [f"{territory.name} ({territory.code})", _("En date du %(date)s") % {"date": on.isoformat()},
+             _("Figures connues pour %(reported)s logements sur %(total)s (%(percent)s %%) ; une case vide est "
+               "une figure inconnue, jamais 0.") % {"reported": reported, "total": total,
+                                                    "percent": known_percent(reported, total) or 0},
+             _("Figures de plus de %(days)s jours (signalées avant le %(date)s) : %(stale)s logements.") % {
+                 "days": days, "date": stale_before(on).isoformat(), "stale": stale}]
+    return table_response(filename=f"logements-disponibles-{territory.code}-{on.isoformat()}", fmt=fmt,
+                          headers=headers, rows=data, title=_("Disponibles"), notes=notes)
 
 
 def available(request: HttpRequest, code: str) -> HttpResponse:
@@ -68,33 +119,29 @@ def available(request: HttpRequest, code: str) -> HttpResponse:
     form, on, clientele = _query(request)
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
-        rows = availability_rows(territory, on, clientele)
-        headers = [_("Municipalité"), _("Site"), _("Adresse"), _("Propriétaire"), _("Tenure"), _("Clientèle"),
-                   _("Logements"), _("Logements adaptés"), _("Vacants"), _("Liste d'attente"), _("En date du"),
-                   _("Signalé par")]
-        data = [[r.building.municipality.name, r.building.name, r.building.address, r.building.organization.name,
-                 r.building.get_tenure_display(), r.clientele_label, r.units, r.adapted_units, r.vacant_units,
-                 r.waiting_list, r.as_of.isoformat() if r.as_of else "", r.reported_by] for r in rows]
-        return table_response(
-            filename=f"logements-disponibles-{territory.code}-{on.isoformat()}", fmt=fmt, headers=headers,
-            rows=data, title=_("Disponibles"),
-            notes=[f"{territory.name} ({territory.code})", _("En date du %(date)s") % {"date": on.isoformat()}],
-        )
+        return _export_available(request, territory, on, clientele, fmt)
     summary = housing_summary(territory, on)
     # A region or the province holds thousands of buildings: the page shows them by
     # subdivision, and each building only from an MRC down. The export has every row.
     by_building = territory.level in (Level.MRC, Level.MUNICIPALITY)
     rows = availability_rows(territory, on, clientele) if by_building else []
     buildings = {r.building.pk: r.building for r in rows}.values()
+    lines: dict[int, list[str]] = {}
+    for r in rows:
+        lines.setdefault(r.building.pk, []).append(_figure_line(r))
+    unknown = _("inconnu")
     context = {
         "territory": territory, "ancestors": territory_ancestors(territory), "form": form, "on": on,
         "clientele": clientele, "summary": summary, "rows": rows[:MAX_ROWS_SHOWN], "rows_total": len(rows),
-        "by_building": by_building,
+        "by_building": by_building, "stale_days": settings.HOUSING_STALE_AFTER_DAYS,
+        "show_reporters": rules.can_see_reporters(request.user),
         "truncated": len(rows) > MAX_ROWS_SHOWN, "children": summary_by_child(territory, on),
         "crosstab": crosstab(territory, on), "clienteles": Clientele.choices, "tenures": Tenure.choices,
-        "map_points": _map_points(buildings),
+        "map_points": _map_points(buildings, lines),
+        # Unknown figures are null: the chart draws no bar for them and says so in the label.
         "chart": {
-            "labels": [str(label) for _value, label in Clientele.choices],
+            "labels": [str(label) if summary.vacant_by_clientele[value] is not None else f"{label} ({unknown})"
+                       for value, label in Clientele.choices],
             "vacant": [summary.vacant_by_clientele[c] for c in Clientele.values],
             "waiting": [summary.waiting_by_clientele[c] for c in Clientele.values],
             "vacantLabel": _("Logements vacants"), "waitingLabel": _("Liste d'attente"),
@@ -141,6 +188,7 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "snapshots": snapshots_of(building)[:60],
         "can_edit": rules.can_change_building(request.user, building),
         "can_report": rules.can_report_availability(request.user, building),
+        "show_reporters": rules.can_see_reporters(request.user),
         "map_points": _map_points([building]),
     })
 

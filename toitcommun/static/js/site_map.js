@@ -32,6 +32,10 @@
       box.appendChild(link);
       box.appendChild(document.createElement("br"));
       box.appendChild(document.createTextNode(p.municipality + " · " + p.tenure));
+      for (const line of p.lines || []) {
+        box.appendChild(document.createElement("br"));
+        box.appendChild(document.createTextNode(line));
+      }
       marker.bindPopup(box);
       return marker;
     });
