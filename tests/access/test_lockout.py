@@ -70,14 +70,16 @@ def test_token_request_without_a_content_type_gets_415(client, office_staff):
     assert _failures() == 1
 
 
-def test_token_request_over_the_size_limit_gets_413_and_counts_as_a_failure(client, office_staff, settings):
+def test_token_request_over_the_size_limit_is_refused_unread_with_413(client, office_staff, settings):
+    # The request guard refuses it from its Content-Length, before any password is checked:
+    # nothing was tried, so nothing is counted.
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
 
     answer = client.post(TOKEN, {"username": "staff-tm", "password": "x" * 2000}, content_type=JSON)
 
     assert answer.status_code == 413
-    assert answer.json() == {"detail": "Requête trop volumineuse."}
-    assert _failures() == 1
+    assert answer.json() == {"detail": "Requête trop volumineuse : le corps dépasse la limite de 0,0 Mo."}
+    assert not ApiToken.objects.exists()
 
 
 def test_token_request_with_a_wrong_field_type_gets_422_and_counts_against_that_username(client, office_staff):
