@@ -550,6 +550,7 @@ def _write(plan: Plan, seed: int) -> None:
 
     from toitcommun.directory import models as d
     from toitcommun.directory.taxonomy_seed import CATEGORIES_TAXONOMY
+    from toitcommun.organizations.models import Organization
     from toitcommun.territory.models import Mrc, Municipality, Region
 
     ids = random.Random(seed + 1)
@@ -565,7 +566,16 @@ def _write(plan: Plan, seed: int) -> None:
     area_names |= dict(Mrc.objects.values_list("code", "name")) | dict(Region.objects.values_list("code", "name"))
     times = {t: datetime.time.fromisoformat(t) for _, o, c in SCHEDULES for t in (o, c)}
     with transaction.atomic():
-        orgs = [d.DirectoryOrganization(id=new_id(), name=o.name, description=f"{KINDS[o.kind].name} au service"
+        # Every provider is an organization of the registry: found by its name, or added to it.
+        keys = {o.name: Organization.key_for(o.name) for o in plan.orgs}
+        registry = dict(Organization.objects.filter(name_key__in=set(keys.values())).values_list("name_key", "pk"))
+        missing = {keys[o.name]: Organization(name=o.name, name_key=keys[o.name], kind="community_organization",
+                                              municipality_id=municipality_ids[o.municipality])
+                   for o in plan.orgs if keys[o.name] not in registry}
+        Organization.objects.bulk_create(list(missing.values()), batch_size=batch)
+        registry |= dict(Organization.objects.filter(name_key__in=set(missing)).values_list("name_key", "pk"))
+        orgs = [d.DirectoryOrganization(id=new_id(), name=o.name, organization_id=registry[keys[o.name]],
+                                        description=f"{KINDS[o.kind].name} au service"
                                         f" de la population {_of(names[o.municipality])}.") for o in plan.orgs]
         d.DirectoryOrganization.objects.bulk_create(orgs, batch_size=batch)
         locations = [d.Location(id=new_id(), directory_organization_id=orgs[p.org].pk, name=p.name,

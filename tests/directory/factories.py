@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import factory
 
-from tests.factories import municipality
+from tests.factories import OrganizationFactory, municipality
 from toitcommun.directory.models import (
     DirectoryOrganization,
     Location,
@@ -20,6 +20,9 @@ class DirectoryOrganizationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Organisme communautaire {n}")
     description = "Un organisme du milieu."
+    # Every provider is an organization of the registry.
+    organization = factory.SubFactory(OrganizationFactory, name=factory.SelfAttribute("..name"),
+                                      kind="community_organization")
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):

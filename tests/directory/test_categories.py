@@ -2,8 +2,9 @@
 
 import pytest
 
+from tests.directory.factories import DirectoryOrganizationFactory
 from toitcommun.access.models import AuditEvent
-from toitcommun.directory.models import DirectoryOrganization, Service, TaxonomyTerm
+from toitcommun.directory.models import Service, TaxonomyTerm
 from toitcommun.directory.search import index_services
 from toitcommun.directory.selectors import search_query, services_search
 from toitcommun.directory.services import category_save
@@ -20,7 +21,7 @@ def test_coordinator_adds_a_category_and_services_can_use_it(coordinator):
 
 
 def test_renaming_a_category_keeps_its_code_and_refreshes_search(admin_user, db):
-    provider = DirectoryOrganization.objects.create(name="Org", description="d")
+    provider = DirectoryOrganizationFactory(name="Org", description="d")
     service = Service.objects.create(directory_organization=provider, name="Comptoir", description="d")
     service.categories.add(term_id("category", "food"))
     index_services([service])

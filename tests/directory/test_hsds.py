@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.directory.factories import DirectoryOrganizationFactory
 from tests.factories import UserFactory
 from toitcommun.access.models import AuditEvent
 from toitcommun.directory import hsds
@@ -46,7 +47,7 @@ DIRECTORY_MODELS = [Service, ServiceAtLocation, Location, DirectoryOrganization,
 def directory(db, thetford):
     """A provider in Thetford Mines with two active services sharing a place, and a retired one."""
     verifier = UserFactory(username="verifier", email="verification@entraide.example.org")
-    provider = DirectoryOrganization.objects.create(
+    provider = DirectoryOrganizationFactory(
         name="Réseaux d'entraide des Appalaches (test)", alternate_name="RÉA",
         description="Entraide alimentaire et budgétaire.", email="info@entraide.example.org",
         website="https://entraide.example.org/")

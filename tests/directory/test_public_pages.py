@@ -6,10 +6,10 @@ import zoneinfo
 
 import pytest
 
+from tests.directory.factories import DirectoryOrganizationFactory
 from toitcommun.directory import views
 from toitcommun.directory.models import (
     Address,
-    DirectoryOrganization,
     Language,
     Location,
     Phone,
@@ -41,7 +41,7 @@ def located_service(provider, municipality, *, name, description, category, clie
 
 @pytest.fixture
 def world(db, thetford, levis):
-    provider = DirectoryOrganization.objects.create(name="Réseau d'entraide des Appalaches (test)",
+    provider = DirectoryOrganizationFactory(name="Réseau d'entraide des Appalaches (test)",
                                                     description="Entraide.")
     food = located_service(
         provider, thetford, name="Épicerie solidaire", description="Aide alimentaire à prix réduit.",

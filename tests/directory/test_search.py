@@ -5,8 +5,8 @@ import zoneinfo
 
 import pytest
 
+from tests.directory.factories import DirectoryOrganizationFactory
 from toitcommun.directory.models import (
-    DirectoryOrganization,
     Location,
     Schedule,
     Service,
@@ -24,7 +24,7 @@ TZ = zoneinfo.ZoneInfo("America/Toronto")
 
 @pytest.fixture
 def world(db, thetford):
-    provider = DirectoryOrganization.objects.create(name="Réseaux d'entraide (test)", description="Entraide.")
+    provider = DirectoryOrganizationFactory(name="Réseaux d'entraide (test)", description="Entraide.")
     food = Service.objects.create(directory_organization=provider, name="Épicerie solidaire",
                                   description="Aide alimentaire à prix réduit.", clienteles=["families"])
     food.categories.add(term_id("category", "food"))

@@ -247,10 +247,10 @@ def test_staff_add_their_organization_to_the_directory(office_staff, housing_off
     assert AuditEvent.objects.get(action="directory_organization.create").actor == office_staff
 
 
-def test_administrator_adds_an_unlinked_provider(admin_user):
-    provider = directory_organization_create(actor=admin_user, data={"name": "Popote roulante",
-                                                                     "description": "Repas livrés."})
-    assert provider.organization is None
+def test_administrator_adds_a_provider_that_joins_the_registry(admin_user):
+    provider = directory_organization_create(actor=admin_user, data={
+        "name": "Popote roulante", "kind": "community_organization", "description": "Repas livrés."})
+    assert (provider.organization.name, provider.organization.kind) == ("Popote roulante", "community_organization")
 
 
 # --- Who may: one matrix per act --------------------------------------------------------------

@@ -5,10 +5,10 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.directory.factories import DirectoryOrganizationFactory
 from tests.e2e.conftest import SHOTS
 from toitcommun.directory.models import (
     Address,
-    DirectoryOrganization,
     Language,
     Location,
     Phone,
@@ -32,7 +32,7 @@ def place(provider, code, name, address, lat, lng):
 
 def directory_world():
     """A food bank serving the MRC des Appalaches, a budget service in Lévis, and enough others to page."""
-    provider = DirectoryOrganization.objects.create(
+    provider = DirectoryOrganizationFactory(
         name="Comptoir alimentaire des Appalaches", description="Sécurité alimentaire dans la MRC.",
         website="https://comptoir.example")
     food = Service.objects.create(
@@ -55,7 +55,7 @@ def directory_world():
         Schedule.objects.create(service=food, byday="MO,TU,WE,TH", opens_at=opens, closes_at=closes)
     Schedule.objects.create(service=food, byday="FR", opens_at=datetime.time(9), closes_at=datetime.time(12))
 
-    budget_org = DirectoryOrganization.objects.create(name="ACEF Rive-Sud (test)", description="Budget.")
+    budget_org = DirectoryOrganizationFactory(name="ACEF Rive-Sud (test)", description="Budget.")
     budget = Service.objects.create(directory_organization=budget_org, name="Consultation budgétaire",
                                     description="Aide pour faire un budget et régler ses dettes.",
                                     clienteles=["seniors"])

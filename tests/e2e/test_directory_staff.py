@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import RoleFactory, UserFactory
+from tests.factories import RoleFactory, UserFactory, municipality
 from toitcommun.access.models import Role
 from toitcommun.directory.models import DirectoryOrganization, Service, ServiceStatus
 from toitcommun.directory.selectors import services_to_verify
@@ -166,12 +166,15 @@ def test_a_coordinator_adds_a_provider_then_its_first_service(page, login, shot)
     assert page.input_value("input[name=name]") == "Maison de la famille des Appalaches"
     shot("directory-provider-errors")
     page.fill("textarea[name=description]", "Activités et soutien pour les familles.")
+    page.select_option("select[name=kind]", "community_organization")
+    page.select_option("select[name=municipality]", str(municipality("31084").pk))
     page.click("#organization-form button.primary")
     page.wait_for_load_state("networkidle")
 
     assert page.inner_text("h1") == "Ajouter un service"
     provider = DirectoryOrganization.objects.get(name="Maison de la famille des Appalaches")
     assert page.input_value("select[name=directory_organization]") == str(provider.pk)
+    assert provider.organization.name == "Maison de la famille des Appalaches"  # now in the registry too
     shot("directory-provider-then-service")
 
 

@@ -54,7 +54,7 @@ class CategoryOut(Schema):
 class ProviderOut(Schema):
     id: uuid.UUID
     name: str
-    organization_id: int | None = Field(description="Our organization's id, when the provider is one")
+    organization_id: int = Field(description="The provider's organization in the registry (/organizations/{id})")
 
 
 class PlaceOut(Schema):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from toitcommun.errors import NotFound
-from toitcommun.organizations.models import Organization
+from toitcommun.organizations.models import Organization, OrganizationKind
 from toitcommun.territory.models import Municipality
 from toitcommun.territory.selectors import TerritoryRef, territory_get
 
@@ -226,20 +226,41 @@ def parse_territory_codes(text: str) -> list[TerritoryRef]:
 
 
 class DirectoryOrganizationForm(forms.ModelForm):
+    """A provider: an organization of the registry, chosen, or added to the registry with its name, type and place."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Type"), required=False,
+                             choices=[("", "---------"), *OrganizationKind.choices])
+    municipality = forms.ModelChoiceField(label=gettext_lazy("Municipalité"), required=False,
+                                          queryset=Municipality.objects.order_by("name"))
+
     class Meta:
         model = DirectoryOrganization
-        fields = ["name", "description", "email", "website", "organization"]
+        fields = ["organization", "name", "kind", "municipality", "description", "email", "website"]
         widgets = {"name": forms.TextInput(attrs={"size": 60}),
                    "description": forms.Textarea(attrs={"rows": 4, "cols": 80}),
                    "email": forms.EmailInput(attrs={"size": 40}), "website": forms.URLInput(attrs={"size": 60})}
-        help_texts = {"organization": gettext_lazy("L'organisation de Toit commun qui offre ces services, s'il y a lieu : "
-                                                   "son personnel pourra alors les tenir à jour.")}
+        help_texts = {"organization": gettext_lazy(
+            "Choisissez-la dans le registre des organisations. Si elle n'y est pas encore, laissez ce choix vide "
+            "et donnez son nom, son type et sa municipalité : elle sera ajoutée au registre.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organization = self.fields["organization"]
         assert isinstance(organization, forms.ModelChoiceField)
         organization.queryset = Organization.objects.order_by("name")
+        organization.required = False
+        self.fields["name"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = cleaned.get("organization")
+        if chosen is not None:
+            cleaned["name"] = cleaned.get("name") or chosen.name
+        elif "organization" not in self.errors:
+            for name in ("name", "kind"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Ce champ est obligatoire pour ajouter l'organisation au registre."))
+        return cleaned
 
 
 LOCATION_FIELDS = ["location_name", "address_1", "municipality", "postal_code", "latitude", "longitude"]

@@ -74,11 +74,16 @@ class TaxonomyTerm(models.Model):
 
 
 class DirectoryOrganization(models.Model):
-    """An HSDS organization: who provides services. Linked to our organization when it is the same."""
+    """A provider: the directory facet of one organization of the registry (organizations.Organization).
+
+    Every provider is an organization of the registry; this record holds what the directory
+    says of it (the name and description shown with its services, HSDS's email and website)
+    under its own HSDS id, so exports and imports keep matching record by record.
+    """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.SET_NULL, null=True, blank=True,
+        "organizations.Organization", on_delete=models.PROTECT,
         related_name="directory_records", verbose_name=_("organisation"),
     )
     name = models.CharField(_("nom"), max_length=200)

@@ -195,6 +195,12 @@ def service_get(pk: Any, *, include_retired: bool = False) -> Service:
         raise NotFound(_("Service introuvable.")) from None
 
 
+def services_of_organization(organization_id: int) -> QuerySet[Service]:
+    """The services an organization of the registry offers in the directory (not retired), by name."""
+    return (Service.objects.filter(directory_organization__organization_id=organization_id)
+            .exclude(status=ServiceStatus.DEFUNCT).order_by("name", "pk"))
+
+
 def is_stale(service: Service, today: datetime.date | None = None) -> bool:
     """Not verified for a year (or never): staff pages flag it."""
     today = today or timezone.localdate()

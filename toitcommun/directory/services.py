@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record, snapshot
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.organizations.services import organization_create
 from toitcommun.versioning import expected_version, save_if_current
 
 from . import rules
@@ -77,16 +78,33 @@ def service_record(service: Service) -> dict[str, Any]:
 
 
 def directory_organization_create(*, actor: Any, data: dict[str, Any]) -> DirectoryOrganization:
-    """Add a provider to the directory, linked to one of our organizations when it is the same."""
+    """Add a provider to the directory: an organization of the registry, chosen or added to it.
+
+    A chosen organization becomes a provider once (a second time is refused, naming the
+    field); a new one is added to the registry by the registry's own act, with its rules
+    (who may add an organization where, one organization per name), then made a provider.
+    """
     _refuse_outsiders(actor)
     form = DirectoryOrganizationForm(data)
     if not form.is_valid():
         raise ValidationFailed(form_errors(form))
-    organization = form.cleaned_data["organization"]
-    if not rules.can_create_directory_organization(actor, organization.pk if organization else None):
-        raise PermissionRefused(_("Vous ne pouvez ajouter au répertoire que votre propre organisation."))
+    cleaned = form.cleaned_data
+    organization = cleaned["organization"]
+    if organization is not None:
+        if not rules.can_create_directory_organization(actor, organization.pk):
+            raise PermissionRefused(_("Vous ne pouvez ajouter au répertoire que votre propre organisation."))
+        if organization.directory_records.exists():
+            raise ValidationFailed({"organization": [
+                _("Cette organisation est déjà au répertoire : ajoutez-lui un service.")]})
     provider = form.save(commit=False)
     with transaction.atomic():
+        if organization is None:
+            organization = organization_create(actor=actor, data={
+                "name": cleaned["name"], "kind": cleaned["kind"],
+                "municipality": cleaned["municipality"].pk if cleaned["municipality"] else None,
+                "email": cleaned["email"], "website": cleaned["website"], "description": cleaned["description"]})
+        provider.organization = organization
+        provider.name = cleaned["name"] or organization.name
         provider.save()
         audit_record(actor=actor, action="directory_organization.create", instance=provider,
                      after=snapshot(provider))

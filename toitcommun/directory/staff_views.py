@@ -343,7 +343,7 @@ def service_restore_page(request: HttpRequest, pk: str) -> HttpResponse:
 def organization_create_page(request: HttpRequest) -> HttpResponse:
     if not rules.can_keep_directory(request.user):
         raise PermissionDenied(_("Vous ne pouvez pas ajouter d'organisation au répertoire."))
-    form = DirectoryOrganizationForm(request.POST or None)
+    form = DirectoryOrganizationForm(request.POST or None, initial={"organization": request.GET.get("organization")})
     organization = form.fields["organization"]
     assert isinstance(organization, forms.ModelChoiceField)
     if not rules.can_choose_any_provider(request.user):

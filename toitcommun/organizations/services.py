@@ -57,6 +57,40 @@ def organization_create(*, actor: Any, data: dict[str, Any]) -> Organization:
     return org
 
 
+def organization_for_provider(*, actor: Any, name: str, municipality_id: int | None = None, email: str = "",
+                              website: str = "", description: str = "") -> Organization:
+    """The registry's organization that a directory provider coming from an HSDS import is.
+
+    The organization of the same name (case, accents and dashes folded) in the same
+    municipality, or with no municipality on either side, is the same one: no duplicate.
+    Otherwise the provider joins the registry as a community organization, its name followed
+    by its municipality's when the bare name is another's. The caller (the import) has
+    checked that the actor may import; the registry's addition is audited as theirs.
+    """
+    from toitcommun.territory.models import Municipality
+
+    candidates = [name[:200]]
+    if municipality_id is not None:
+        town = Municipality.objects.get(pk=municipality_id).name
+        candidates.append(f"{name[:195 - len(town)]} ({town})")
+    for candidate in candidates:
+        same = Organization.objects.filter(name_key=Organization.key_for(candidate)).first()
+        if same is not None and (same.municipality_id == municipality_id
+                                 or None in (same.municipality_id, municipality_id)):
+            return same
+        if same is None:
+            break
+    else:
+        raise ValidationFailed({"name": [_("Une organisation porte déjà ce nom dans une autre municipalité : "
+                                           "« %(name)s ».") % {"name": name}]})
+    org = Organization(name=candidate, name_key=Organization.key_for(candidate), kind="community_organization",
+                       municipality_id=municipality_id, email=email, website=website, description=description[:4000])
+    with transaction.atomic():
+        org.save()
+        audit_record(actor=actor, action="organization.create", instance=org, after=snapshot(org))
+    return org
+
+
 def organization_update(*, actor: Any, organization_id: Any, version: Any, data: dict[str, Any]) -> Organization:
     """Change an organization's record. Refused if somebody saved it since ``version`` was read."""
     org = organization_get(organization_id)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from toitcommun.directory import rules as directory_rules
+from toitcommun.directory.selectors import services_of_organization
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed
 from toitcommun.territory.selectors import territory_get
 from toitcommun.views_common import (
@@ -64,6 +66,9 @@ def _detail_context(request: HttpRequest, org: Any, membership_form: MembershipF
         "org": org,
         "memberships": org.memberships.filter(end_date__isnull=True),
         "buildings": org.buildings.select_related("municipality").order_by("municipality__name", "name"),
+        "services": services_of_organization(org.pk),
+        "can_add_service": directory_rules.can_create_service(request.user, org.pk),
+        "provider": org.directory_records.order_by("name", "pk").first(),
         "can_edit": rules.can_change_organization(request.user, org),
         "membership_form": membership_form,
     }

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record_many, snapshot
-from toitcommun.errors import PermissionRefused
+from toitcommun.errors import PermissionRefused, ValidationFailed
+from toitcommun.organizations.services import organization_for_provider
 from toitcommun.territory.models import Municipality
 
 from .. import rules
@@ -153,7 +154,27 @@ class _Writer:
             rows[plan.id] |= {"verified_by_id": None, "verified_by_label": plan.assurer_email or ""}
         return rows
 
-    def write(self) -> None:
+    def organization_rows(self, actor: Any) -> dict[uuid.UUID, dict[str, Any]]:
+        """Providers' fields; a new provider is an organization of the registry, found or added."""
+        records = self.plan.records
+        rows = {pk: dict(r.fields) for pk, r in records["organization"].items()}
+        known = set(DirectoryOrganization.objects.filter(pk__in=list(rows)).values_list("pk", flat=True))
+        for pk in sorted(set(rows) - known):
+            places = sorted((str(loc_pk), r.fields["municipality_id"]) for loc_pk, r in records["location"].items()
+                            if r.fields["directory_organization_id"] == pk and r.fields["municipality_id"])
+            fields = rows[pk]
+            try:
+                organization = organization_for_provider(
+                    actor=actor, name=fields["name"], municipality_id=places[0][1] if places else None,
+                    email=fields["email"], website=fields["website"], description=fields["description"])
+            except ValidationFailed as refusal:
+                file, path = records["organization"][pk].where
+                raise HsdsRejected([HsdsError(file, f"{path}.name", message)
+                                    for messages in refusal.errors.values() for message in messages]) from None
+            rows[pk]["organization_id"] = organization.pk
+        return rows
+
+    def write(self, actor: Any) -> None:
         plan, records = self.plan, self.plan.records
         for pk, fields in sorted(plan.terms_to_create.items()):
             TaxonomyTerm.objects.create(id=pk, **(fields | {"parent_id": None}))
@@ -164,7 +185,7 @@ class _Writer:
             if parent and (parent in plan.terms_to_create or TaxonomyTerm.objects.filter(pk=parent).exists()):
                 TaxonomyTerm.objects.filter(pk=pk).update(parent_id=parent)
 
-        self.upsert("organization", {pk: r.fields for pk, r in records["organization"].items()})
+        self.upsert("organization", self.organization_rows(actor))
         self.upsert("service", self.service_rows())
         self.upsert("location", self.location_rows())
 
@@ -333,6 +354,6 @@ def import_documents(documents: Iterable[Path | tuple[str, Any]], *, actor: Any 
         writer = _Writer(planner, report)
         existing = Service.objects.in_bulk([p.id for p in planner.services])
         befores = {pk: _service_snapshot(service) for pk, service in existing.items()}
-        writer.write()
+        writer.write(actor)
         writer.finish(befores, actor)
     return report
