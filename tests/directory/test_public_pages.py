@@ -264,7 +264,8 @@ def test_service_page_shows_how_to_reach_it_and_when(client, world):
     assert "Personnes à faible revenu." in body and "2 $ par panier." in body
     assert "Présentez-vous avec une preuve d&#x27;adresse." in body
     assert "Français" in body and "Familles" in body and "MRC des Appalaches" in body
-    assert "Renseignements vérifiés le 1er octobre 2026 par Julie Roy, TRAA." in body
+    # Who verified is a person's name: the public reads the date only (tests/test_privacy.py).
+    assert "Renseignements vérifiés le 1er octobre 2026." in body and "Julie Roy" not in body
     assert f'href="/repertoire/services/{food.pk}/fiche/"' in body and "Imprimer la fiche" in body
     assert 'id="site-map-points"' in body
     budget_page = text(client.get(f"/repertoire/services/{budget.pk}/"))

@@ -3,7 +3,8 @@
 The list answers in the HSDS API's own ``Page`` shape (total_items, total_pages,
 page_number, size, first_page, last_page, empty, contents); each item of
 ``contents`` and the single-service answer are full HSDS ``service`` documents.
-Retired services are not shown, as on the public directory.
+Retired services are not shown, as on the public directory. People's names and e-mails
+(``contacts``, ``assurer_email``) are left out unless the reader is signed-in staff.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from . import rules
 from .hsds import service_document
 from .selectors import clientele_terms, hsds_service_public, hsds_services_public
 
@@ -44,7 +46,9 @@ def hsds_service_list(request: HttpRequest, query: Query[HsdsPageQuery]) -> dict
     total = services.count()
     start = (query.page - 1) * query.per_page
     clienteles = clientele_terms()
-    contents = [service_document(s, clienteles=clienteles) for s in services[start:start + query.per_page]]
+    personal = rules.can_see_service_contacts(request.user)
+    contents = [service_document(s, clienteles=clienteles, personal=personal)
+                for s in services[start:start + query.per_page]]
     total_pages = math.ceil(total / query.per_page)
     return {
         "total_items": total, "total_pages": total_pages, "page_number": query.page, "size": len(contents),
@@ -55,4 +59,4 @@ def hsds_service_list(request: HttpRequest, query: Query[HsdsPageQuery]) -> dict
 
 @router.get("/services/{service_id}", response=dict[str, Any], summary="One HSDS 3.0 service, fully nested")
 def hsds_service_detail(request: HttpRequest, service_id: str) -> dict[str, Any]:
-    return service_document(hsds_service_public(service_id))
+    return service_document(hsds_service_public(service_id), personal=rules.can_see_service_contacts(request.user))

@@ -150,3 +150,11 @@ def can_import_hsds(user: Any) -> bool:
 def can_edit_categories(user: Any) -> bool:
     """The region's categories are kept by its coordinators and administrators."""
     return r.is_administrator(user) or r.has_role(user, [Role.REGIONAL_COORDINATOR])
+
+
+def can_see_service_contacts(user: Any) -> bool:
+    """A service's contact persons and who verified it are people's names and e-mails: the network's staff only.
+
+    The public reaches the service through its own phones, e-mail and website.
+    """
+    return r.can_see_personal_contacts(user)

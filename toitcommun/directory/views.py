@@ -28,6 +28,7 @@ from toitcommun.territory.text import fold
 from toitcommun.views import error_page
 from toitcommun.views_common import is_htmx, or_404
 
+from . import rules
 from .models import Clientele, Location, Phone, Schedule, Service, ServiceStatus
 from .selectors import (
     DAYS,
@@ -342,7 +343,7 @@ def hours_lines(schedules: Iterable[Schedule], where: str = "") -> list[HoursLin
     return lines
 
 
-def _service_context(service: Service) -> dict[str, Any]:
+def _service_context(service: Service, user: Any = None) -> dict[str, Any]:
     locations = [sal.location for sal in service.service_at_locations.all()]
     hours = hours_lines(service.schedules.all())
     several = len(locations) > 1
@@ -357,7 +358,10 @@ def _service_context(service: Service) -> dict[str, Any]:
         "hours": hours, "phones": _phone_lines(phones), "map_points": points,
         "is_open": bool(_open_ids([service], timezone.now())),
         "clienteles": [clientele_labels[c] for c in service.clienteles if c in clientele_labels],
-        "verified_by": service.verified_by_label or (service.verified_by.get_full_name() if service.verified_by else ""),
+        # Who verified and the contact persons are people's names and e-mails: staff only.
+        "verified_by": (service.verified_by_label or (service.verified_by.get_full_name() if service.verified_by else ""))
+        if rules.can_see_service_contacts(user) else "",
+        "contacts": list(service.contacts.all()) if rules.can_see_service_contacts(user) else [],
         "website": service.url or service.directory_organization.website,
         "email": service.email or service.directory_organization.email,
     }
@@ -378,14 +382,14 @@ def service_detail(request: HttpRequest, pk: str) -> HttpResponse:
     if (gone := _retired(request, pk)) is not None:
         return gone
     service = or_404(service_get, pk)
-    return render(request, "directory/service.html", _service_context(service))
+    return render(request, "directory/service.html", _service_context(service, request.user))
 
 
 def service_sheet(request: HttpRequest, pk: str) -> HttpResponse:
     if (gone := _retired(request, pk)) is not None:
         return gone
     service = or_404(service_get, pk)
-    context = _service_context(service)
+    context = _service_context(service, request.user)
     context["page_url"] = request.build_absolute_uri(_service_url(service))
     context["printed_on"] = timezone.localdate()
     return render(request, "directory/service_sheet.html", context)

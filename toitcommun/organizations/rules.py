@@ -31,3 +31,12 @@ def can_change_organization(user: Any, organization: Any) -> bool:
         or r.coordinates_territory(user, organization.municipality)
         or r.is_staff_of(user, organization.pk, roles=(Role.ORGANIZATION_STAFF,))
     )
+
+
+def can_see_people_of(user: Any, organization: Any) -> bool:
+    """The people of an organization (names, roles, e-mails, phones): the network's signed-in staff only.
+
+    The public, researchers and tenants' representatives reach the organization through its own
+    phone, e-mail and website.
+    """
+    return r.can_see_personal_contacts(user) or can_change_organization(user, organization)

@@ -24,7 +24,7 @@ from toitcommun.views_common import (
 from . import rules
 from .forms import MembershipForm, OrganizationForm
 from .models import OrganizationKind
-from .selectors import organizations_list
+from .selectors import memberships_visible_to, organizations_list
 from .services import (
     membership_add,
     membership_end,
@@ -64,7 +64,8 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, org: Any, membership_form: MembershipForm) -> dict[str, Any]:
     return {
         "org": org,
-        "memberships": org.memberships.filter(end_date__isnull=True),
+        "memberships": memberships_visible_to(request.user, org),
+        "can_see_people": rules.can_see_people_of(request.user, org),
         "buildings": org.buildings.select_related("municipality").order_by("municipality__name", "name"),
         "services": services_of_organization(org.pk),
         "can_add_service": directory_rules.can_create_service(request.user, org.pk),

@@ -118,10 +118,13 @@ def _attribute_doc(service: Service, term: TaxonomyTerm, link_type: str) -> dict
     }
 
 
-def service_document(service: Service, *, clienteles: Mapping[str, TaxonomyTerm] | None = None) -> dict[str, Any]:
+def service_document(service: Service, *, clienteles: Mapping[str, TaxonomyTerm] | None = None,
+                     personal: bool = True) -> dict[str, Any]:
     """The service as one HSDS 3.0 ``service`` document, empty values left out, arrays in id order.
 
     Pass ``clienteles`` (from clientele_terms()) when documenting many services at once.
+    ``personal=False`` leaves out people's names and e-mails (``contacts``, ``assurer_email``):
+    the public's documents; the service's own phones, e-mail and website stay.
     """
     if clienteles is None:
         clienteles = clientele_terms()
@@ -153,7 +156,8 @@ def service_document(service: Service, *, clienteles: Mapping[str, TaxonomyTerm]
         "application_process": service.application_process, "fees_description": service.fees_description,
         "eligibility_description": service.eligibility_description, "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age, "alert": service.alert,
-        "assured_date": _date(service.last_verified_on), "assurer_email": assurer_email(service),
+        "assured_date": _date(service.last_verified_on),
+        "assurer_email": assurer_email(service) if personal else None,
         "last_modified": service.updated_at.astimezone(datetime.UTC).isoformat() if service.updated_at else None,
         "organization": organization,
         "phones": _by_id(_phone_doc(p) for p in service.phones.all()),
@@ -163,7 +167,7 @@ def service_document(service: Service, *, clienteles: Mapping[str, TaxonomyTerm]
         "languages": _by_id(_clean({"id": str(lang.id), "name": lang.name, "code": lang.code})
                             for lang in service.languages.all()),
         "contacts": _by_id(_clean({"id": str(c.id), "name": c.name, "title": c.title, "department": c.department,
-                                   "email": c.email}) for c in service.contacts.all()),
+                                   "email": c.email}) for c in service.contacts.all()) if personal else [],
         "attributes": _by_id(attributes),
     })
 
