@@ -382,8 +382,9 @@ def test_staff_may_not_hand_their_service_to_another_provider(office_staff, serv
     ({"hours": "du lundi au vendredi"}, "hours", None),
     ({"hours": "XX 09:00-12:00"}, "hours", None),
     ({"hours": "LU 25:00-26:00"}, "hours", None),
-    ({"hours": "LU 16:00-09:00"}, "hours", "L'heure de fermeture doit suivre l'heure d'ouverture : « 16:00-09:00 »."),
-    ({"hours": "VE-LU 09:00-12:00"}, "hours", None),
+    ({"hours": "LU 16:00-09:00"}, "hours",
+     "L'heure de fermeture doit suivre l'heure d'ouverture : « 16:00 – 09:00 » dans « LU 16:00-09:00 »."),
+    ({"hours": "VE-LU 09:00"}, "hours", None),
     ({"minimum_age": "65", "maximum_age": "18"}, "maximum_age", "L'âge maximum doit être au moins l'âge minimum."),
     ({"minimum_age": "130"}, "minimum_age", None),
     ({"minimum_age": "-1"}, "minimum_age", None),
@@ -461,9 +462,9 @@ def test_bad_hours_say_what_to_write_for_each_part():
     with pytest.raises(ValidationError) as bad:
         parse_hours("lundi 9:00-12:00; MO 9-25; VE")
     assert bad.value.messages == [
-        "Jour inconnu : « LUNDI » dans « lundi 9:00-12:00 ». Utilisez LU, MA, ME, JE, VE, SA, DI.",
-        "Heure invalide : « 25 » dans « MO 9-25 ». Écrivez-la ainsi : 09:00.",
-        "Horaire illisible : « VE ». Écrivez les jours puis les heures, par exemple « LU-VE 09:00-16:30; SA 10:00-12:00 ».",
+        "Heure invalide : « 25 » dans « MO 9-25 ». Écrivez-la ainsi : 9 h 30.",
+        "Horaire illisible : « VE ». Écrivez les jours puis les heures, par exemple "
+        "« lundi au vendredi 9 h à 12 h et 13 h à 16 h 30; samedi 10 h à 12 h ».",
     ]
 
 

@@ -160,7 +160,7 @@ def test_bad_input_shows_french_errors_and_keeps_what_was_typed(client, office_s
     assert response.status_code == 200
     body = response.content.decode()
     for message in ("Territoire inconnu : 99999.", "Entrez un code postal canadien",
-                    "Entrez un numéro de téléphone à 10 chiffres", "Jour inconnu : « LUNDI »",
+                    "Entrez un numéro de téléphone à 10 chiffres", "Mot non compris : « matin » dans « lundi matin »",
                     "L&#x27;âge maximum doit être au moins l&#x27;âge minimum.",
                     "Ce champ est obligatoire pour indiquer une adresse."):
         assert message in body, message

@@ -80,17 +80,17 @@ def test_staff_add_a_service_see_french_errors_then_save_it(page, login, shot):
     page.select_option("select[name=municipality]", label="Thetford Mines")
     page.fill("input[name=postal_code]", "123")
     page.fill("input[name=phone]", "555-01")
-    page.fill("input[name=hours]", "lundi 9h à 12h")
+    page.fill("input[name=hours]", "lundi matin")
     page.click("#save-button")
 
     expect(page.locator("#form-errors")).to_be_visible()
     main = page.inner_text("#service-form")
     for message in ("Territoire inconnu : 99999.", "Entrez un code postal canadien",
-                    "Entrez un numéro de téléphone à 10 chiffres", "Jour inconnu : « LUNDI »"):
+                    "Entrez un numéro de téléphone à 10 chiffres", "Mot non compris : « matin »"):
         assert message in main, message
     assert page.input_value("input[name=name]") == "Aide aux déménagements"
     assert page.input_value("textarea[name=description]") == typed
-    assert page.input_value("input[name=hours]") == "lundi 9h à 12h"
+    assert page.input_value("input[name=hours]") == "lundi matin"
     expect(page.get_by_label("Logement")).to_be_checked()
     shot("directory-service-errors")
 
@@ -183,3 +183,38 @@ def test_the_staff_pages_are_refused_to_a_researcher(page, login):
     login(researcher, "/")
     response = page.goto(f"{page.base_url}/repertoire/gestion/")
     assert response is not None and response.status == 403
+
+
+def test_hours_typed_as_on_a_poster_or_chosen_day_by_day(page, login, shot):
+    load_demo()
+    staff = person("staff-omh", Role.ORGANIZATION_STAFF, OMH)
+    service = omh_service()
+    page.set_viewport_size({"width": 390, "height": 900})
+    login(staff, f"/repertoire/gestion/services/{service.pk}/modifier/")
+
+    page.fill("input[name=hours]", "lun-ven 9h-12h, 13h-16h30")
+    preview = page.locator("#id_hours-preview")
+    expect(preview).to_contain_text("du lundi au vendredi, de 9\u00a0h à 12\u00a0h et de 13\u00a0h à 16\u00a0h\u00a030")
+
+    page.get_by_text("Choisir jour par jour").click()
+    saturday = page.locator('[data-hours-day="SA"]')
+    expect(saturday.locator('[data-hours-edge="opens"]').first).to_have_value("")
+    expect(page.locator('[data-hours-day="MO"] [data-hours-edge="opens"]').first).to_have_value("09:00")
+    saturday.locator('[data-hours-edge="opens"]').first.fill("10:00")
+    saturday.locator('[data-hours-edge="closes"]').first.fill("12:00")
+    saturday.locator('[data-hours-edge="closes"]').first.dispatch_event("change")
+
+    expect(page.locator("input[name=hours]")).to_have_value("LU-VE 09:00-12:00,13:00-16:30; SA 10:00-12:00")
+    expect(preview).to_contain_text("le samedi, de 10\u00a0h à 12\u00a0h")
+    shot("directory-hours-day-by-day")
+    # The grid stacks on a phone: nothing in it is wider than the form around it.
+    assert page.evaluate("""() => { const t = document.querySelector('.hours-week');
+        return t.scrollWidth <= t.clientWidth + 1 && t.getBoundingClientRect().width
+            <= t.closest('[data-hours-widget]').getBoundingClientRect().width + 1; }""")
+
+    page.click("#save-button")
+    expect(page.locator(".messages, [role=status]").first).to_be_visible()
+    saved = sorted((s.byday, s.opens_at.strftime("%H:%M"), s.closes_at.strftime("%H:%M"))
+                   for s in Service.objects.get(pk=service.pk).schedules.all())
+    assert saved == [("MO,TU,WE,TH,FR", "09:00", "12:00"), ("MO,TU,WE,TH,FR", "13:00", "16:30"),
+                     ("SA", "10:00", "12:00")]

@@ -6,7 +6,6 @@ whichever door it comes through. Text is kept as typed; the templates escape it.
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,20 +20,14 @@ from toitcommun.organizations.models import Organization, OrganizationKind
 from toitcommun.territory.models import Municipality
 from toitcommun.territory.selectors import TerritoryRef, territory_get
 
+from .hours import MAX_HOURS_LENGTH, OpeningHours, hours_text, parse_hours
 from .models import Clientele, DirectoryOrganization, Service, ServiceStatus, TaxonomyTerm
 from .selectors import categories
+from .widgets import HoursWidget
 
 MAX_AGE = 120
 MAX_LANGUAGES = 20
 MAX_SERVICE_AREAS = 50
-MAX_HOURS_RULES = 14
-
-WEEK = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-# HSDS day codes, and the French abbreviations people type here (lundi → LU ...).
-DAY_CODES = {**{d: d for d in WEEK}, "LU": "MO", "MA": "TU", "ME": "WE", "JE": "TH", "VE": "FR", "DI": "SU"}
-HOURS_EXAMPLE = "LU-VE 09:00-16:30; SA 10:00-12:00"
-# "24:00" closes at the end of the day (HSDS stores 23:59:59).
-END_OF_DAY = datetime.time(23, 59, 59)
 
 # Common language names to their ISO 639-1 codes; any other name is kept without a code.
 LANGUAGE_CODES = {
@@ -50,20 +43,6 @@ _POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEG
 _EXTENSION = re.compile(r"\s*(?:,|;)?\s*(?:poste|post\.?|p\.|ext\.?|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
 _SHORT_LINE = re.compile(r"^[2-9]11$")
 _PHONE_CHARACTERS = re.compile(r"^[\d\s().+\-]+$")
-_TIME = re.compile(r"^(\d{1,2})(?::(\d{2})|H(\d{2})?)?$")
-
-
-@dataclass(frozen=True)
-class OpeningHours:
-    """One rule of the hours: these days, from ``opens_at`` to ``closes_at``."""
-
-    days: tuple[str, ...]
-    opens_at: datetime.time
-    closes_at: datetime.time
-
-    @property
-    def byday(self) -> str:
-        return ",".join(self.days)
 
 
 @dataclass(frozen=True)
@@ -103,94 +82,6 @@ def parse_phone(text: str) -> PhoneNumber:
             code="phone",
         )
     return PhoneNumber(f"{digits[:3]} {digits[3:6]}-{digits[6:]}", extension)
-
-
-def _time(text: str, segment: str, closing: bool = False) -> datetime.time:
-    match = _TIME.match(text)
-    hour, minute = (int(match[1]), int(match[2] or match[3] or 0)) if match else (99, 99)
-    if closing and (hour, minute) == (24, 0):
-        return END_OF_DAY
-    if hour > 23 or minute > 59:
-        raise ValidationError(_("Heure invalide : « %(time)s » dans « %(segment)s ». Écrivez-la ainsi : 09:00.")
-                              % {"time": text, "segment": segment}, code="hours")
-    return datetime.time(hour, minute)
-
-
-def _days(text: str, segment: str) -> tuple[str, ...]:
-    days: list[str] = []
-    for item in text.split(","):
-        ends = item.split("-")
-        unknown = [d for d in ends if d not in DAY_CODES]
-        if unknown or len(ends) > 2:
-            raise ValidationError(
-                _("Jour inconnu : « %(day)s » dans « %(segment)s ». Utilisez LU, MA, ME, JE, VE, SA, DI.")
-                % {"day": (unknown or [item])[0] or item, "segment": segment}, code="hours")
-        first, last = WEEK.index(DAY_CODES[ends[0]]), WEEK.index(DAY_CODES[ends[-1]])
-        if last < first:
-            raise ValidationError(_("Les jours vont du premier au dernier de la semaine : « %(days)s ».")
-                                  % {"days": item}, code="hours")
-        days += [d for d in WEEK[first : last + 1] if d not in days]
-    return tuple(sorted(days, key=WEEK.index))
-
-
-def parse_hours(text: str) -> list[OpeningHours]:
-    """'LU-VE 09:00-12:00,13:00-16:30; SA 10:00-12:00' -> one rule per opening; '' -> no hours."""
-    rules: list[OpeningHours] = []
-    errors: list[ValidationError] = []
-    for raw in re.split(r"[;\n]", text):
-        segment = " ".join(raw.split())
-        if not segment:
-            continue
-        compact = re.sub(r"\s*([,\-–—])\s*", r"\1", segment.upper()).replace("–", "-").replace("—", "-")
-        days_text, _space, times_text = compact.partition(" ")
-        if not times_text:
-            errors.append(ValidationError(
-                _("Horaire illisible : « %(segment)s ». Écrivez les jours puis les heures, par exemple « %(example)s ».")
-                % {"segment": segment, "example": HOURS_EXAMPLE}, code="hours"))
-            continue
-        try:
-            days = _days(days_text, segment)
-            for interval in re.split(r"[\s,]+", times_text):
-                opens_text, dash, closes_text = interval.partition("-")
-                if not dash:
-                    raise ValidationError(
-                        _("Horaire illisible : « %(segment)s ». Écrivez les jours puis les heures, par exemple « %(example)s ».")
-                        % {"segment": segment, "example": HOURS_EXAMPLE}, code="hours")
-                opens_at, closes_at = _time(opens_text, segment), _time(closes_text, segment, closing=True)
-                if closes_at <= opens_at:
-                    raise ValidationError(
-                        _("L'heure de fermeture doit suivre l'heure d'ouverture : « %(interval)s ».")
-                        % {"interval": interval}, code="hours")
-                rules.append(OpeningHours(days, opens_at, closes_at))
-        except ValidationError as error:
-            errors.append(error)
-    if len(rules) > MAX_HOURS_RULES:
-        errors.append(ValidationError(_("Au plus %(max)s plages horaires.") % {"max": MAX_HOURS_RULES}, code="hours"))
-    if errors:
-        raise ValidationError(errors)
-    return rules
-
-
-def hours_text(schedules: list[Any]) -> str:
-    """Schedule rows back into the text people type: 'MO-FR 09:00-12:00,13:00-16:30; SA 10:00-12:00'."""
-    by_days: dict[str, list[str]] = {}
-    for s in sorted(schedules, key=lambda s: (s.opens_at or datetime.time(0))):
-        if s.opens_at is None or s.closes_at is None:
-            continue
-        closes = "24:00" if s.closes_at >= END_OF_DAY else f"{s.closes_at:%H:%M}"
-        by_days.setdefault(s.byday, []).append(f"{s.opens_at:%H:%M}-{closes}")
-    return "; ".join(f"{_day_ranges(byday)} {','.join(times)}" for byday, times in by_days.items())
-
-
-def _day_ranges(byday: str) -> str:
-    indexes = sorted(WEEK.index(d) for d in byday.split(",") if d in WEEK)
-    runs: list[list[int]] = []
-    for i in indexes:
-        if runs and i == runs[-1][-1] + 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    return ",".join(WEEK[r[0]] if len(r) == 1 else f"{WEEK[r[0]]}-{WEEK[r[-1]]}" for r in runs)
 
 
 def parse_languages(text: str) -> list[tuple[str, str]]:
@@ -301,10 +192,10 @@ class ServiceForm(forms.ModelForm):
     phone = forms.CharField(label=gettext_lazy("Téléphone"), required=False, max_length=40,
                             help_text=gettext_lazy("Par exemple 418 555-0101, poste 123."))
     hours = forms.CharField(
-        label=gettext_lazy("Heures d'ouverture"), required=False, max_length=500,
-        widget=forms.TextInput(attrs={"size": 60}),
-        help_text=gettext_lazy("Les jours puis les heures, séparés par des points-virgules : "
-                               "LU-VE 09:00-12:00,13:00-16:30; SA 10:00-12:00."))
+        label=gettext_lazy("Heures d'ouverture"), required=False, max_length=MAX_HOURS_LENGTH,
+        widget=HoursWidget(attrs={"size": 60}),
+        help_text=gettext_lazy("Comme sur une affiche : « lundi au vendredi 9 h à 17 h » ou « lun-ven 9h-12h, "
+                               "13h-16h30; sam 10h-12h ». Ou choisissez jour par jour."))
 
     class Meta:
         model = Service

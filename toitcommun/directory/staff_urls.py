@@ -13,6 +13,7 @@ urlpatterns = [
     path("services/<str:pk>/retirer/", views.service_retire_page, name="service_retire"),
     path("services/<str:pk>/retablir/", views.service_restore_page, name="service_restore"),
     path("organisations/nouvelle/", views.organization_create_page, name="organization_create"),
+    path("heures/", views.hours_preview, name="hours_preview"),
     path("categories/", views.category_list, name="categories"),
     path("categories/<str:pk>/", views.category_edit, name="category_edit"),
 ]

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from toitcommun.access import rules as access_rules
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
@@ -32,6 +32,7 @@ from toitcommun.views_common import attach_errors, is_htmx, or_404, refuse
 
 from . import rules
 from .forms import MULTIPLE_FIELDS, CategoryForm, DirectoryOrganizationForm, RetireForm, ServiceForm
+from .hours import MAX_HOURS_LENGTH
 from .models import DirectoryOrganization, Service, ServiceStatus
 from .selectors import (
     categories,
@@ -50,6 +51,7 @@ from .services import (
     service_update,
     service_verify,
 )
+from .widgets import hours_context
 
 PAGE_SIZE = 50
 
@@ -413,3 +415,13 @@ def _category(pk: str) -> Any:
     if term is None:
         raise NotFound(_("Catégorie introuvable."))
     return term
+
+
+@login_required
+@require_GET
+def hours_preview(request: HttpRequest) -> HttpResponse:
+    """What the service form understood of the hours typed so far, or the day-by-day grid (htmx)."""
+    text = request.GET.get("hours", "")[:MAX_HOURS_LENGTH + 1]
+    template = ("directory/widgets/_hours_grid.html" if request.GET.get("part") == "grid"
+                else "directory/widgets/_hours_preview.html")
+    return render(request, template, hours_context(text))
