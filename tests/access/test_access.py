@@ -134,7 +134,7 @@ def test_only_administrators_browse_the_audit_log(client, admin_user, office_sta
     audit_record(actor=admin_user, action="building.update", object_type="housing.building", object_id="1")
     audit_record(actor=admin_user, action="organization.create", object_type="organizations.organization", object_id="2")
     client.force_login(admin_user)
-    response = client.get("/comptes/audit/", {"action": "building"})
+    response = client.get("/comptes/audit/", {"action": "building.update"})
     assert response.status_code == 200
     assert [e.action for e in response.context["page"]] == ["building.update"]
 
@@ -144,7 +144,7 @@ def test_audit_filter_answers_htmx_with_the_results_fragment(client, admin_user)
     client.force_login(admin_user)
     response = client.get("/comptes/audit/", {"actor": "admin"}, headers={"HX-Request": "true"})
     body = response.content.decode()
-    assert "building.update" in body and "<html" not in body
+    assert "Immeuble modifié" in body and "<html" not in body
 
 
 def test_production_settings_pass_the_deploy_check():

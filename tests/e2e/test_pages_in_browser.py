@@ -186,11 +186,25 @@ def test_administrator_browses_the_audit_log(page, login, shot):
     from toitcommun.housing.services import building_update
     building_update(actor=admin, building_id=building.pk, version=1, data={"address": "9, rue Audit"})
     login(admin, "/comptes/audit/")
-    page.fill("input[name=action]", "building")
-    page.click("form.toolbar button.primary")
-    expect(page.locator("#audit-results tbody tr")).to_have_count(1)
-    assert "9, rue Audit" in page.inner_text("#audit-results")
+    page.select_option("select[name=action]", "building.update")
+    expect(page.locator("#audit-results .audit-event")).to_have_count(1)
+    event = page.inner_text("#audit-results .audit-event")
+    assert "a modifié l'immeuble « Site audité » :" in event
+    assert "adresse : " in event and "→ 9, rue Audit" in event
     shot("audit")
+    # Dates the wrong way round: refused in the form, what was typed kept, nothing listed.
+    page.fill("input[name=since]", "2025-10-23")
+    page.fill("input[name=until]", "2025-10-01")
+    page.click("form.toolbar button.primary")
+    expect(page.locator("#audit-filter-errors [role=alert]")).to_contain_text("précède « Depuis le »")
+    assert page.input_value("input[name=since]") == "2025-10-23"
+    assert page.locator("#audit-results .audit-event").count() == 0
+    shot("audit-refused-filter")
+    # On a phone: no sideways scrolling.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{page.base_url}/comptes/audit/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(shot("audit-390").with_name("audit-390-first-screen.png")))
 
 
 def test_lockout_after_failed_logins(page, settings):

@@ -32,7 +32,7 @@ def audit_events_visible_to(
     if actor:
         qs = qs.filter(actor_label__icontains=actor)
     if action:
-        qs = qs.filter(action__startswith=action)
+        qs = qs.filter(action=action)
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:
@@ -44,8 +44,13 @@ def audit_events_visible_to(
     return qs.order_by("-at", "-id")
 
 
-def audit_object_types() -> list[str]:
-    return list(AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct())
+def audit_filter_values(user: Any) -> tuple[list[str], list[str]]:
+    """The actions and object types the log holds, to filter on; only administrators may browse it."""
+    if not rules.can_browse_audit(user):
+        raise PermissionRefused(_("Seule l'administration peut consulter le journal d'audit."))
+    actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+    object_types = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
+    return list(actions), list(object_types)
 
 
 # ---- login lockout and slowdown -----------------------------------------------------------

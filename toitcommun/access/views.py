@@ -1,4 +1,6 @@
+import csv
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -8,7 +10,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -17,14 +25,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from toitcommun.errors import NotFound, PermissionRefused
+from toitcommun.housing.exports import _cell as spreadsheet_cell
 from toitcommun.views import error_page
 from toitcommun.views_common import is_htmx
 
 from .forms import AuditFilterForm, LockReleaseForm, LoginForm
+from .reading import action_choices, kind_choices, readable
 from .selectors import (
     api_tokens_of,
     audit_events_visible_to,
-    audit_object_types,
+    audit_filter_values,
     client_ip,
     lock_message,
     login_lock_of,
@@ -32,6 +42,9 @@ from .selectors import (
     login_slowdown_of,
 )
 from .services import api_token_revoke, login_lock_release, password_set
+
+EVENTS_PER_PAGE = 50
+EXPORT_CHUNK = 2000
 
 
 class LoginView(auth_views.LoginView):
@@ -114,22 +127,66 @@ def api_token_revoke_page(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None, object_types=audit_object_types())
-    filters = form.cleaned_data if form.is_valid() else {}
+def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The audit log, one sentence per event; filtered, paginated, or exported as CSV."""
     try:
-        events = audit_events_visible_to(request.user, **{k: v for k, v in filters.items() if v})
+        actions, object_types = audit_filter_values(request.user)
     except PermissionRefused as refusal:
         raise PermissionDenied(str(refusal)) from refusal
-    page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    export = query.pop("format", [""])[0] == "csv"
+    form = AuditFilterForm(query or None, actions=action_choices(actions), object_types=kind_choices(object_types))
+    valid = form.is_valid() if form.is_bound else True
+    if valid:
+        filters = {k: v for k, v in (form.cleaned_data if form.is_bound else {}).items() if v}
+        events = audit_events_visible_to(request.user, **filters).select_related("actor")
+        if export:
+            return _export(events)
+    else:
+        events = audit_events_visible_to(request.user).none()
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "valid": valid, "page": page, "entries": readable(list(page.object_list)),
+               "query": query.urlencode()}
     template = "access/audit.html#results" if is_htmx(request) else "access/audit.html"
-    return render(request, template, context)
+    return render(request, template, context, status=200 if valid or not export else 400)
 
 
-# ---- passwords: Django's own views, in the site's layout; a new password revokes API tokens ----
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _export(events: Any) -> StreamingHttpResponse:
+    """The filtered log as CSV, UTF-8 with a BOM for Excel, read and written a chunk at a time."""
+    writer = csv.writer(_Echo())
+    headers = [_("Moment"), _("Auteur"), _("Action"), _("Description"), _("Changements"), _("Type d'objet"),
+               _("Identifiant"), _("Code de l'action")]
+
+    def rows() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(headers)
+        chunk: list[Any] = []
+        for event in events.iterator(chunk_size=EXPORT_CHUNK):
+            chunk.append(event)
+            if len(chunk) == EXPORT_CHUNK:
+                yield from _lines(writer, chunk)
+                chunk = []
+        yield from _lines(writer, chunk)
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="journal-audit-{stamp}.csv"'
+    return response
+
+
+def _lines(writer: Any, events: list[Any]) -> Iterator[str]:
+    for entry in readable(events):
+        event = entry.event
+        yield writer.writerow([spreadsheet_cell(value) for value in (
+            timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"), entry.actor_name, entry.action_label,
+            entry.sentence, entry.changes_text, entry.kind, event.object_id, event.action,
+        )])
+
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

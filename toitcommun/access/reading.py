@@ -1,0 +1,302 @@
+"""The audit log as a person reads it: one sentence per event, and what changed, old → new.
+
+Each known action has a translatable sentence; an action nobody described yet
+still reads as a sentence, built from its verb and the object's kind. Field
+names come from the models' verbose names; related records are named, read in
+one query per kind of record for a whole page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import AuditEvent
+
+# action code → (short label for the filter, sentence); %(actor)s and %(object)s in the sentence.
+ACTIONS: dict[str, tuple[Promise, Promise]] = {
+    "building.create": (gettext_lazy("Immeuble ajouté"), gettext_lazy("%(actor)s a ajouté l'immeuble « %(object)s »")),
+    "building.update": (gettext_lazy("Immeuble modifié"),
+                        gettext_lazy("%(actor)s a modifié l'immeuble « %(object)s »")),
+    "unit_group.set": (gettext_lazy("Groupe de logements fixé"),
+                       gettext_lazy("%(actor)s a fixé le groupe de logements « %(object)s »")),
+    "availability.report": (gettext_lazy("Disponibilités signalées"),
+                            gettext_lazy("%(actor)s a signalé les disponibilités « %(object)s »")),
+    "housing.import": (gettext_lazy("Parc de logements importé"),
+                       gettext_lazy("%(actor)s a importé le parc de logements du fichier « %(object)s »")),
+    "organization.create": (gettext_lazy("Organisation ajoutée"),
+                            gettext_lazy("%(actor)s a ajouté l'organisation « %(object)s »")),
+    "organization.update": (gettext_lazy("Organisation modifiée"),
+                            gettext_lazy("%(actor)s a modifié l'organisation « %(object)s »")),
+    "membership.add": (gettext_lazy("Membre ajouté"), gettext_lazy("%(actor)s a ajouté le membre « %(object)s »")),
+    "membership.end": (gettext_lazy("Adhésion terminée"),
+                       gettext_lazy("%(actor)s a mis fin à l'adhésion de « %(object)s »")),
+    "role.assign": (gettext_lazy("Rôle attribué"), gettext_lazy("%(actor)s a attribué le rôle « %(object)s »")),
+    "role.revoke": (gettext_lazy("Rôle retiré"), gettext_lazy("%(actor)s a retiré le rôle « %(object)s »")),
+    "api_token.issue": (gettext_lazy("Jeton d'API émis"), gettext_lazy("%(actor)s a obtenu un jeton d'API")),
+    "demo.load": (gettext_lazy("Démonstration chargée"),
+                  gettext_lazy("%(actor)s a chargé la démonstration « %(object)s »")),
+    "service.create": (gettext_lazy("Service ajouté"), gettext_lazy("%(actor)s a ajouté le service « %(object)s »")),
+    "service.update": (gettext_lazy("Service modifié"), gettext_lazy("%(actor)s a modifié le service « %(object)s »")),
+    "service.verify": (gettext_lazy("Service vérifié"), gettext_lazy("%(actor)s a vérifié le service « %(object)s »")),
+    "service.retire": (gettext_lazy("Service retiré"), gettext_lazy("%(actor)s a retiré le service « %(object)s »")),
+    "service.restore": (gettext_lazy("Service rétabli"),
+                        gettext_lazy("%(actor)s a rétabli le service « %(object)s »")),
+    "service.hsds_import_create": (gettext_lazy("Service importé (HSDS)"),
+                                   gettext_lazy("%(actor)s a importé le service « %(object)s » (HSDS)")),
+    "service.hsds_import_update": (gettext_lazy("Service mis à jour par import (HSDS)"),
+                                   gettext_lazy("%(actor)s a mis à jour le service « %(object)s » par import (HSDS)")),
+    "directory_organization.create": (gettext_lazy("Fournisseur de services ajouté"),
+                                      gettext_lazy("%(actor)s a ajouté le fournisseur de services « %(object)s »")),
+    "category.create": (gettext_lazy("Catégorie ajoutée"),
+                        gettext_lazy("%(actor)s a ajouté la catégorie « %(object)s »")),
+    "category.update": (gettext_lazy("Catégorie modifiée"),
+                        gettext_lazy("%(actor)s a modifié la catégorie « %(object)s »")),
+    "territory.region.create": (gettext_lazy("Région ajoutée"),
+                                gettext_lazy("%(actor)s a ajouté la région « %(object)s »")),
+    "territory.region.update": (gettext_lazy("Région modifiée"),
+                                gettext_lazy("%(actor)s a modifié la région « %(object)s »")),
+    "territory.mrc.create": (gettext_lazy("MRC ajoutée"), gettext_lazy("%(actor)s a ajouté la MRC « %(object)s »")),
+    "territory.mrc.update": (gettext_lazy("MRC modifiée"), gettext_lazy("%(actor)s a modifié la MRC « %(object)s »")),
+    "territory.municipality.create": (gettext_lazy("Municipalité ajoutée"),
+                                      gettext_lazy("%(actor)s a ajouté la municipalité « %(object)s »")),
+    "territory.municipality.update": (gettext_lazy("Municipalité modifiée"),
+                                      gettext_lazy("%(actor)s a modifié la municipalité « %(object)s »")),
+}
+
+# For an action nobody described: its last word's verb.
+VERBS: dict[str, Promise] = {
+    "create": gettext_lazy("%(actor)s a créé : %(kind)s « %(object)s »"),
+    "add": gettext_lazy("%(actor)s a ajouté : %(kind)s « %(object)s »"),
+    "update": gettext_lazy("%(actor)s a modifié : %(kind)s « %(object)s »"),
+    "set": gettext_lazy("%(actor)s a modifié : %(kind)s « %(object)s »"),
+    "delete": gettext_lazy("%(actor)s a supprimé : %(kind)s « %(object)s »"),
+    "remove": gettext_lazy("%(actor)s a supprimé : %(kind)s « %(object)s »"),
+    "revoke": gettext_lazy("%(actor)s a révoqué : %(kind)s « %(object)s »"),
+}
+UNKNOWN = gettext_lazy("%(actor)s : action « %(action)s » sur %(kind)s « %(object)s »")
+
+# Keys of before/after that are not fields of the object's model.
+EXTRA_LABELS: dict[str, Promise] = {
+    "reason": gettext_lazy("motif"),
+    "file": gettext_lazy("fichier"),
+    "rows": gettext_lazy("lignes"),
+    "sites": gettext_lazy("sites"),
+    "organizations_created": gettext_lazy("organisations créées"),
+    "buildings_created": gettext_lazy("immeubles créés"),
+    "buildings_updated": gettext_lazy("immeubles modifiés"),
+    "unit_groups_created": gettext_lazy("groupes de logements créés"),
+    "unit_groups_updated": gettext_lazy("groupes de logements modifiés"),
+    "snapshots_created": gettext_lazy("disponibilités créées"),
+    "snapshots_updated": gettext_lazy("disponibilités modifiées"),
+}
+# Bookkeeping that changes with every edit and tells a reader nothing.
+HIDDEN = {"id", "version", "updated_at", "created_at", "search_text"}
+LONGEST = 160
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ReadableEvent:
+    event: AuditEvent
+    sentence: str
+    action_label: str
+    kind: str
+    actor_name: str
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def mode(self) -> str:
+        """created (nothing before), removed (nothing after) or changed."""
+        if self.event.before is None:
+            return "created"
+        return "removed" if self.event.after is None else "changed"
+
+    @property
+    def changes_text(self) -> str:
+        return "; ".join(f"{c.label} : {c.old} → {c.new}" for c in self.changes)
+
+
+def action_label(action: str) -> str:
+    known = ACTIONS.get(action)
+    return str(known[0]) if known else action
+
+
+def action_choices(actions: Iterable[str]) -> list[tuple[str, str]]:
+    """Every action a filter may ask for, named for a person, sorted by name."""
+    codes = set(actions) | set(ACTIONS)
+    return sorted(((code, action_label(code)) for code in codes), key=lambda choice: choice[1].casefold())
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def kind_label(object_type: str) -> str:
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model else object_type
+
+
+def kind_choices(object_types: Iterable[str]) -> list[tuple[str, str]]:
+    choices = []
+    for code in object_types:
+        model = _model(code)
+        choices.append((code, str(model._meta.verbose_name_plural).capitalize() if model else code))
+    return sorted(choices, key=lambda choice: choice[1].casefold())
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        found = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        try:
+            found = model._meta.get_field(name.removesuffix("_id"))
+        except FieldDoesNotExist:
+            return None
+    return found if isinstance(found, models.Field) else None
+
+
+def _label(model: type[models.Model] | None, name: str) -> str:
+    found = _field(model, name)
+    if found is not None:
+        return str(found.verbose_name)
+    if name in EXTRA_LABELS:
+        return str(EXTRA_LABELS[name])
+    return name.replace("_", " ")
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
+
+
+def _person(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+class _Names:
+    """The names of the records a page's events point to: one query per kind of record."""
+
+    def __init__(self) -> None:
+        self.wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+        self.names: dict[tuple[type[models.Model], str], str] = {}
+
+    def want(self, related: type[models.Model], value: Any) -> None:
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None and item != "" and not isinstance(item, dict | list):
+                self.wanted[related].add(item)
+
+    def fetch(self) -> None:
+        user_model = get_user_model()
+        for related, keys in self.wanted.items():
+            try:
+                rows = list(related._base_manager.filter(pk__in=list(keys)))
+            except (ValueError, TypeError, ValidationError):
+                continue  # a key the record's model cannot read: shown as its number
+            for row in rows:
+                name = _person(row) if related is user_model else str(row)
+                self.names[(related, str(row.pk))] = name
+
+    def name(self, related: type[models.Model], key: Any) -> str:
+        return self.names.get((related, str(key)), _("n° %(id)s") % {"id": key})
+
+
+def _related(found: models.Field | None) -> type[models.Model] | None:
+    if found is not None and found.is_relation and found.related_model is not None:
+        related = found.related_model
+        return related if isinstance(related, type) else None
+    return None
+
+
+def _show(value: Any, found: models.Field | None, names: _Names) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    related = _related(found)
+    if related is not None and not isinstance(value, dict):
+        items = value if isinstance(value, list) else [value]
+        return _shorten(", ".join(names.name(related, item) for item in items))
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if found is not None and found.choices:
+        flat = {str(key): label for key, label in found.flatchoices}
+        if str(value) in flat:
+            return str(flat[str(value)])
+    if isinstance(value, list):
+        return _shorten(", ".join(_show(item, None, names) for item in value))
+    if isinstance(value, dict):
+        return _shorten(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return _shorten(str(value))
+
+
+def _compared(model: type[models.Model] | None, before: Any, after: Any) -> list[tuple[str, Any, Any]]:
+    """The keys whose value differs: the model's fields in its order, then the others by name.
+
+    (PostgreSQL's jsonb does not keep the order in which the keys were written.)
+    """
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
+    keys = sorted(set(before) | set(after), key=lambda key: (order.get(key, len(order)), key))
+    return [(key, before.get(key), after.get(key)) for key in keys
+            if key not in HIDDEN and before.get(key) != after.get(key)]
+
+
+def _actor(event: AuditEvent) -> str:
+    return _person(event.actor) or (_("Le système") if event.actor_label in ("", "system") else event.actor_label)
+
+
+def _sentence(event: AuditEvent, kind: str, actor: str) -> str:
+    what = event.object_label or (f"{kind} {_('n° %(id)s') % {'id': event.object_id}}" if event.object_id else kind)
+    values = {"actor": actor, "object": what, "kind": kind, "action": event.action}
+    known = ACTIONS.get(event.action)
+    if known:
+        return str(known[1]) % values
+    verb = VERBS.get(event.action.rsplit(".", 1)[-1])
+    return str(verb or UNKNOWN) % values
+
+
+def readable(events: Sequence[AuditEvent]) -> list[ReadableEvent]:
+    """The events as sentences with their changed fields; a fixed number of queries for any number of events."""
+    names = _Names()
+    compared = []
+    for event in events:
+        model = _model(event.object_type)
+        changes = _compared(model, event.before, event.after)
+        for key, old, new in changes:
+            related = _related(_field(model, key))
+            if related is not None:
+                names.want(related, old)
+                names.want(related, new)
+        compared.append((event, model, changes))
+    names.fetch()
+    result = []
+    for event, model, changes in compared:
+        kind, actor = kind_label(event.object_type), _actor(event)
+        result.append(ReadableEvent(
+            event=event, sentence=_sentence(event, kind, actor), action_label=action_label(event.action), kind=kind,
+            actor_name=actor,
+            changes=[Change(label=_label(model, key), old=_show(old, _field(model, key), names),
+                            new=_show(new, _field(model, key), names)) for key, old, new in changes],
+        ))
+    return result
