@@ -198,3 +198,12 @@ def test_an_export_with_a_refused_filter_answers_the_form_with_its_errors(reader
 def test_only_administrators_export_the_log(client, office_staff):
     client.force_login(office_staff)
     assert client.get(URL, {"format": "csv"}).status_code == 403
+
+
+def test_account_events_read_as_sentences_with_their_reasons_in_words(reader, marie, nobody):
+    audit_record(actor=marie, action="user.password_set", object_type="auth.user", object_id=str(nobody.pk),
+                 object_label="nobody", after={"reason": "password_reset"})
+    assert entries_of(reader.get(URL, {"action": "user.password_set"})) == [(
+        "Marie Tremblay a changé le mot de passe de « nobody »",
+        [("motif", "—", "réinitialisation du mot de passe")],
+    )]

@@ -45,6 +45,14 @@ ACTIONS: dict[str, tuple[Promise, Promise]] = {
     "role.assign": (gettext_lazy("Rôle attribué"), gettext_lazy("%(actor)s a attribué le rôle « %(object)s »")),
     "role.revoke": (gettext_lazy("Rôle retiré"), gettext_lazy("%(actor)s a retiré le rôle « %(object)s »")),
     "api_token.issue": (gettext_lazy("Jeton d'API émis"), gettext_lazy("%(actor)s a obtenu un jeton d'API")),
+    "api_token.revoke": (gettext_lazy("Jeton d'API révoqué"),
+                         gettext_lazy("%(actor)s a révoqué le jeton d'API « %(object)s »")),
+    "api_token.revoke_all": (gettext_lazy("Jetons d'API révoqués"),
+                             gettext_lazy("%(actor)s a révoqué tous les jetons d'API de « %(object)s »")),
+    "user.password_set": (gettext_lazy("Mot de passe changé"),
+                          gettext_lazy("%(actor)s a changé le mot de passe de « %(object)s »")),
+    "login_lock.release": (gettext_lazy("Verrouillage de connexion levé"),
+                           gettext_lazy("%(actor)s a levé le verrouillage de connexion de « %(object)s »")),
     "demo.load": (gettext_lazy("Démonstration chargée"),
                   gettext_lazy("%(actor)s a chargé la démonstration « %(object)s »")),
     "service.create": (gettext_lazy("Service ajouté"), gettext_lazy("%(actor)s a ajouté le service « %(object)s »")),
@@ -90,6 +98,9 @@ UNKNOWN = gettext_lazy("%(actor)s : action « %(action)s » sur %(kind)s « %(ob
 # Keys of before/after that are not fields of the object's model.
 EXTRA_LABELS: dict[str, Promise] = {
     "reason": gettext_lazy("motif"),
+    "revoked": gettext_lazy("jetons révoqués"),
+    "username": gettext_lazy("nom d'utilisateur"),
+    "ip_address": gettext_lazy("adresse IP"),
     "file": gettext_lazy("fichier"),
     "rows": gettext_lazy("lignes"),
     "sites": gettext_lazy("sites"),
@@ -100,6 +111,12 @@ EXTRA_LABELS: dict[str, Promise] = {
     "unit_groups_updated": gettext_lazy("groupes de logements modifiés"),
     "snapshots_created": gettext_lazy("disponibilités créées"),
     "snapshots_updated": gettext_lazy("disponibilités modifiées"),
+}
+# Codes some services record as values.
+VALUE_LABELS: dict[str, Promise] = {
+    "password_change": gettext_lazy("changement de mot de passe"),
+    "password_reset": gettext_lazy("réinitialisation du mot de passe"),
+    "deactivation": gettext_lazy("désactivation du compte"),
 }
 # Bookkeeping that changes with every edit and tells a reader nothing.
 HIDDEN = {"id", "version", "updated_at", "created_at", "search_text"}
@@ -242,6 +259,8 @@ def _show(value: Any, found: models.Field | None, names: _Names) -> str:
         flat = {str(key): label for key, label in found.flatchoices}
         if str(value) in flat:
             return str(flat[str(value)])
+    if isinstance(value, str) and value in VALUE_LABELS:
+        return str(VALUE_LABELS[value])
     if isinstance(value, list):
         return _shorten(", ".join(_show(item, None, names) for item in value))
     if isinstance(value, dict):
