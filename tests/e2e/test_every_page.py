@@ -1,0 +1,230 @@
+"""Every page of the site, at a phone's width and at a laptop's, with axe-core injected.
+
+On each page: no horizontal scroll at 390 px (the page fits the phone), no serious or
+critical axe violation, nothing refused by the Content-Security-Policy. The list of pages
+is checked against the URL conf: a new route fails this test until it is visited here or
+named in NOT_PAGES with the reason it is not a page. Screenshots of every page at both
+widths land in test-artifacts/screenshots/every-page/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.e2e.conftest import SHOTS
+from toitcommun.directory.models import Service, ServiceStatus, TaxonomyTerm
+from toitcommun.housing.models import Building
+from toitcommun.organizations.models import Organization
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"390": {"width": 390, "height": 844}, "1366": {"width": 1366, "height": 768}}
+# Whole URL trees that are not the site's pages: JSON for programs, and Django's own admin.
+NOT_SITE_PREFIXES = ("api/", "admin/")
+# Routes of tests/e2e/walk_urls.py, only there to show the error pages.
+WALK_ONLY = ("walk_400", "walk_403_csrf", "walk_413", "walk_429", "walk_500")
+# Routes that answer something other than a page a person reads, with the reason.
+NOT_PAGES = {
+    "set_language": "POST only: switches the language and redirects",
+    "housing:import_template": "a CSV file",
+    "organizations:membership_add": "POST only: answers the organization page (walked) or its fragment",
+    "organizations:membership_end": "POST only: answers the organization page (walked) or its fragment",
+    "directory:territory_suggestions": "htmx fragment of the search form's suggestions",
+    "directory_staff:service_verify": "POST only: answers the staff list (walked) or its row",
+    "directory_staff:service_retire": "POST only: answers the service's edit page (walked)",
+    "directory_staff:service_restore": "POST only: answers the service's edit page (walked)",
+}
+
+
+@dataclass
+class Visit:
+    """One page to open: its route, who opens it, and the objects its URL names."""
+
+    name: str
+    who: str | None = None  # a demo account's username, or None for an anonymous visitor
+    args: Callable[[], list[Any]] = list
+    query: str = ""
+    status: int = 200
+    label: str = ""
+    path: str = ""  # a path that no route answers, for the not-found page
+
+    @property
+    def slug(self) -> str:
+        return self.label or self.name.replace(":", "-").replace("_", "-")
+
+    def url(self) -> str:
+        if self.path:
+            return self.path
+        return reverse(self.name, args=self.args()) + (f"?{self.query}" if self.query else "")
+
+
+def _building() -> list[Any]:
+    return [Building.objects.order_by("name").first().pk]
+
+
+def _organization() -> list[Any]:
+    return [Organization.objects.get(name="Office municipal d'habitation de Thetford Mines").pk]
+
+
+def _service() -> list[Any]:
+    return [Service.objects.order_by("name").first().pk]
+
+
+def _retired_service() -> list[Any]:
+    return [Service.objects.get(status=ServiceStatus.DEFUNCT).pk]
+
+
+def _category() -> list[Any]:
+    return [TaxonomyTerm.objects.filter(taxonomy__name__icontains="cat").order_by("name").first().pk]
+
+
+ANON, ADMIN = None, "admin"
+VISITS = [
+    Visit("home"),
+    Visit("access:login"),
+    Visit("territory:browse"),
+    Visit("territory:detail", args=lambda: ["12"], label="territory-region"),
+    Visit("territory:detail", args=lambda: ["31084"], label="territory-municipality"),
+    Visit("organizations:list"),
+    Visit("organizations:detail", args=_organization),
+    Visit("housing:available", args=lambda: ["QC"], label="available-province"),
+    Visit("housing:available", args=lambda: ["310"], query="date=2016-01-01", label="available-mrc"),
+    Visit("housing:available", args=lambda: ["31084"], label="available-municipality"),
+    Visit("housing:stock", args=lambda: ["12"], label="stock-region"),
+    Visit("housing:stock", args=lambda: ["31084"], label="stock-municipality"),
+    Visit("housing:building", args=_building),
+    Visit("directory:search"),
+    Visit("directory:search", query="q=aide&territory=Thetford", label="directory-search-results"),
+    Visit("directory:service", args=_service),
+    Visit("directory:service_sheet", args=_service),
+    # Signed in: the administrator sees every page and the longest navigation.
+    Visit("home", who=ADMIN, label="home-signed-in"),
+    Visit("organizations:create", who=ADMIN),
+    Visit("organizations:detail", who=ADMIN, args=_organization, label="organizations-detail-staff"),
+    Visit("organizations:edit", who=ADMIN, args=_organization),
+    Visit("housing:available", who=ADMIN, args=lambda: ["310"], label="available-mrc-signed-in"),
+    Visit("housing:building_create", who=ADMIN),
+    Visit("housing:building", who=ADMIN, args=_building, label="housing-building-staff"),
+    Visit("housing:building_edit", who=ADMIN, args=_building),
+    Visit("housing:availability_report", who=ADMIN, args=_building),
+    Visit("housing:import", who=ADMIN),
+    Visit("directory_staff:list", who=ADMIN),
+    Visit("directory_staff:list", who="intervenante", label="directory-staff-list-worker"),
+    Visit("directory_staff:service_create", who=ADMIN),
+    Visit("directory_staff:service_edit", who=ADMIN, args=_service),
+    Visit("directory_staff:organization_create", who=ADMIN),
+    Visit("directory_staff:categories", who=ADMIN),
+    Visit("directory_staff:category_edit", who=ADMIN, args=_category),
+    Visit("access:audit", who=ADMIN),
+    # Error pages, in the layout: those a route gives, then those of tests/e2e/walk_urls.py.
+    Visit("home", path="/nulle-part/", status=404, label="error-404"),
+    Visit("housing:import", who="intervenante", status=403, label="error-403"),
+    Visit("access:logout", status=405, label="error-405"),
+    Visit("directory:service", args=_retired_service, status=410, label="error-410"),
+    Visit("walk_400", status=400, label="error-400"),
+    Visit("walk_403_csrf", status=403, label="error-403-form"),
+    Visit("walk_413", status=413, label="error-413"),
+    Visit("walk_429", status=429, label="error-429"),
+    Visit("walk_500", status=500, label="error-500"),
+    Visit("walk_500", who=ADMIN, status=500, label="error-500-signed-in"),
+]
+
+
+def site_routes() -> set[str]:
+    """Every named route of the site's URL conf, as "namespace:name"."""
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if route.startswith(NOT_SITE_PREFIXES):
+                continue
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(namespace + p.name)
+
+    walk(get_resolver().url_patterns, "", "")
+    return names
+
+
+def test_every_route_is_walked_or_said_not_to_be_a_page(db):
+    walked = {v.name for v in VISITS} - set(WALK_ONLY)
+    assert site_routes() - walked - set(NOT_PAGES) == set(), "a new page: add it to VISITS"
+    assert (walked | set(NOT_PAGES)) - site_routes() == set(), "a route that no longer exists"
+
+
+AXE_URL = "/__test__/axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+}"""
+
+
+def check(page, visit: Visit, width: str, refused: list[str]) -> list[str]:
+    """Open one page at one width; what is wrong with it, in words."""
+    problems: list[str] = []
+    refused.clear()
+    url = visit.url()
+    response = page.goto(page.base_url + url)
+    page.wait_for_load_state("networkidle")
+    where = f"{visit.slug} at {width} px ({url})"
+    if response is None or response.status != visit.status:
+        problems.append(f"{where}: status {response.status if response else None}, expected {visit.status}")
+    if width == "390":
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            problems.append(f"{where}: {scroll} px wide, scrolls sideways")
+    # axe-core from node_modules, served from the page's own origin: the strict CSP refuses inline scripts.
+    page.add_script_tag(url=page.base_url + AXE_URL)
+    for v in page.evaluate(AXE_RUN):
+        problems.append(f"{where}: axe {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}")
+    problems += [f"{where}: CSP refused: {text}" for text in refused]
+    (SHOTS / "every-page").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "every-page" / f"{visit.slug}-{width}.png"), full_page=True)
+    return problems
+
+
+def signed_in_cookie(username: str) -> str:
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client.cookies["sessionid"].value
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_fits_and_has_no_serious_accessibility_violation(browser, live_server, territory_loaded,
+                                                                    settings, width):
+    settings.AXES_ENABLED = False
+    settings.ROOT_URLCONF = "tests.e2e.walk_urls"
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    retired = Service.objects.order_by("-name").first()
+    Service.objects.filter(pk=retired.pk).update(status=ServiceStatus.DEFUNCT)
+    problems: list[str] = []
+    for who in dict.fromkeys(v.who for v in VISITS):
+        context = browser.new_context(locale="fr-CA", viewport=WIDTHS[width])
+        context.set_default_timeout(15000)
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server.url)
+                      else route.abort())
+        if who:
+            context.add_cookies([{"name": "sessionid", "value": signed_in_cookie(who), "url": live_server.url}])
+        page = context.new_page()
+        page.base_url = live_server.url
+        page.route(live_server.url + AXE_URL, lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
+        refused: list[str] = []
+        page.on("console", lambda m, refused=refused: refused.append(m.text)
+                if "Content Security Policy" in m.text else None)
+        for visit in (v for v in VISITS if v.who == who):
+            problems += check(page, visit, width, refused)
+        context.close()
+    assert problems == [], "\n".join(problems)
