@@ -15,11 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tests.e2e.conftest import SHOTS
+from toitcommun.access.services import api_token_issue
+from toitcommun.demo import ACCOUNTS
 from toitcommun.directory.models import Service, ServiceStatus, TaxonomyTerm
 from toitcommun.housing.models import Building
 from toitcommun.organizations.models import Organization
@@ -40,6 +46,8 @@ NOT_PAGES = {
     "directory_staff:service_verify": "POST only: answers the staff list (walked) or its row",
     "directory_staff:service_retire": "POST only: answers the service's edit page (walked)",
     "directory_staff:service_restore": "POST only: answers the service's edit page (walked)",
+    "access:login_lock_lift": "POST only: answers the locks page (walked)",
+    "access:api_token_revoke": "POST only: answers the tokens page (walked)",
 }
 
 
@@ -81,6 +89,12 @@ def _retired_service() -> list[Any]:
     return [Service.objects.get(status=ServiceStatus.DEFUNCT).pk]
 
 
+def _password_reset_link() -> list[Any]:
+    """A valid reset link of an account nobody signs in with during the walk (signing in changes the token)."""
+    user = get_user_model().objects.get(username="chercheure")
+    return [urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)]
+
+
 def _category() -> list[Any]:
     return [TaxonomyTerm.objects.filter(taxonomy__name__icontains="cat").order_by("name").first().pk]
 
@@ -89,6 +103,10 @@ ANON, ADMIN = None, "admin"
 VISITS = [
     Visit("home"),
     Visit("access:login"),
+    Visit("access:password_reset"),
+    Visit("access:password_reset_done"),
+    Visit("access:password_reset_confirm", args=_password_reset_link),
+    Visit("access:password_reset_complete"),
     Visit("territory:browse"),
     Visit("territory:detail", args=lambda: ["12"], label="territory-region"),
     Visit("territory:detail", args=lambda: ["31084"], label="territory-municipality"),
@@ -123,6 +141,10 @@ VISITS = [
     Visit("directory_staff:categories", who=ADMIN),
     Visit("directory_staff:category_edit", who=ADMIN, args=_category),
     Visit("access:audit", who=ADMIN),
+    Visit("access:login_locks", who=ADMIN),
+    Visit("access:api_tokens", who=ADMIN),
+    Visit("access:password_change", who=ADMIN),
+    Visit("access:password_change_done", who=ADMIN),
     # Error pages, in the layout: those a route gives, then those of tests/e2e/walk_urls.py.
     Visit("home", path="/nulle-part/", status=404, label="error-404"),
     Visit("housing:import", who="intervenante", status=403, label="error-403"),
@@ -195,8 +217,6 @@ def check(page, visit: Visit, width: str, refused: list[str]) -> list[str]:
 
 
 def signed_in_cookie(username: str) -> str:
-    from django.contrib.auth import get_user_model
-
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     return client.cookies["sessionid"].value
@@ -208,6 +228,8 @@ def test_every_page_fits_and_has_no_serious_accessibility_violation(browser, liv
     settings.AXES_ENABLED = False
     settings.ROOT_URLCONF = "tests.e2e.walk_urls"
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    admin = next(a for a in ACCOUNTS if a.username == ADMIN)
+    api_token_issue(username=admin.username, password=admin.password, name="Tableur de la coordination")
     retired = Service.objects.order_by("-name").first()
     Service.objects.filter(pk=retired.pk).update(status=ServiceStatus.DEFUNCT)
     problems: list[str] = []
