@@ -207,3 +207,10 @@ def test_account_events_read_as_sentences_with_their_reasons_in_words(reader, ma
         "Marie Tremblay a changé le mot de passe de « nobody »",
         [("motif", "—", "réinitialisation du mot de passe")],
     )]
+
+
+def test_the_author_filter_finds_people_by_the_name_the_page_shows(reader, marie, nobody):
+    building_edited(marie, has_common_room=True)
+    audit_record(actor=nobody, action="role.assign", object_type="access.roleassignment", object_id="1")
+    response = reader.get(URL, {"actor": "tremblay"})
+    assert [e.actor_name for e in response.context["entries"]] == ["Marie Tremblay"]

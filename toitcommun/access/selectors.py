@@ -9,7 +9,7 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,9 @@ def audit_events_visible_to(
         raise PermissionRefused(_("Seule l'administration peut consulter le journal d'audit."))
     qs = AuditEvent.objects.all()
     if actor:
-        qs = qs.filter(actor_label__icontains=actor)
+        # The page names people: a filter on "Tremblay" finds what Marie Tremblay did.
+        qs = qs.filter(Q(actor_label__icontains=actor) | Q(actor__first_name__icontains=actor)
+                       | Q(actor__last_name__icontains=actor))
     if action:
         qs = qs.filter(action=action)
     if object_type:
