@@ -13,10 +13,11 @@ import json
 import re
 
 import pytest
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import BuildingFactory, SnapshotFactory, UnitGroupFactory
+from toitcommun.dates import format_date
 from toitcommun.housing.models import Building
 from toitcommun.housing.selectors import (
     availability_rows,
@@ -139,9 +140,9 @@ def test_page_of_today_says_which_reports_it_mixes_and_which_are_stale(client, d
     s = response.context["summary"]
     assert (s.reported_units, s.stale_units, s.known_percent, s.is_partial) == (191, 159, 100, False)
     assert (s.oldest_report, s.latest_report) == (D(2015, 12, 31), today)
-    assert f"selon les signalements reçus du 31 décembre 2015 au {dateformat.format(today, 'j F Y')}" in body
+    assert f"selon les signalements reçus du 31 décembre 2015 au {format_date(today, 'j F Y')}" in body
     assert "Figures connues pour 191 logements sur 191, soit 100 %." in body
-    stale_before = dateformat.format(today - datetime.timedelta(days=90), "j F Y")
+    stale_before = format_date(today - datetime.timedelta(days=90), "j F Y")
     assert (f"159 logements ont des figures de plus de 90 jours (signalées avant le {stale_before}) : "
             "elles peuvent avoir changé.") in body
     # The ten sites still at their 2015 figures are marked, Saint-Alphonse is not.
