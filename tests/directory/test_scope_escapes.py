@@ -12,7 +12,7 @@ from tests.directory.factories import DirectoryOrganizationFactory, ServiceFacto
 from tests.factories import OrganizationFactory, municipality
 from toitcommun.access.models import AuditEvent
 from toitcommun.directory import hsds
-from toitcommun.directory.models import Contact, Service, ServiceArea
+from toitcommun.directory.models import Contact, DirectoryOrganization, Service, ServiceArea
 from toitcommun.directory.services import service_create, service_update
 from toitcommun.errors import PermissionRefused
 
@@ -191,3 +191,20 @@ def test_a_coordinators_import_in_their_territory_and_an_administrators_anywhere
 
     assert hsds.import_documents([("own.json", own)], actor=coordinator).services_changed == 1
     assert hsds.import_documents([("estrie.json", estrie)], actor=admin_user).services_changed == 1
+
+
+def test_a_coordinators_import_cannot_rename_the_provider_of_another_regions_service(coordinator, own_service,
+                                                                                    estrie_service):
+    document = hsds.service_document(own_service)
+    stolen = hsds.service_document(estrie_service)["organization"] | {"name": "Détourné"}
+    document.update(organization=stolen, organization_id=stolen["id"])
+    before = counts()
+
+    with pytest.raises(PermissionRefused) as refused:
+        hsds.import_documents([("own.json", document)], actor=coordinator)
+
+    assert str(refused.value) == ("Importation refusée, hors de votre territoire : un lieu ou une organisation "
+                                  "partagés avec un service hors de votre territoire.")
+    assert DirectoryOrganization.objects.get(pk=estrie_service.directory_organization_id).name != "Détourné"
+    assert Service.objects.get(pk=own_service.pk).directory_organization_id == own_service.directory_organization_id
+    assert counts() == before

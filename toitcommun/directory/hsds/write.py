@@ -272,15 +272,20 @@ def _out_of_scope(plan: _Planner, actor: Any) -> list[str]:
 
     A service already here must be one the person may change, and every territory the
     document adds (an area, a place's municipality) must be theirs to place it in; a place
-    the run rewrites must not be shared with a service of somebody else's territory.
+    the run rewrites, or a provider whose record it changes, must not be shared with a
+    service of somebody else's territory.
     """
     ids = [p.id for p in plan.services]
+    stored = DirectoryOrganization.objects.in_bulk(list(plan.records["organization"]))
+    rewritten = [pk for pk, record in plan.records["organization"].items() if pk in stored
+                 and any(getattr(stored[pk], name) != value for name, value in record.fields.items())]
     existing = (Service.objects.select_related("directory_organization")
                 .prefetch_related("service_areas", "service_at_locations__location__municipality").in_bulk(ids))
     located = ServiceAtLocation.objects.filter(location_id__in=list(plan.records["location"])).exclude(
         service_id__in=ids).values_list("service_id", flat=True)
     neighbours = list(Service.objects.select_related("directory_organization").prefetch_related(
-        "service_areas", "service_at_locations__location__municipality").filter(pk__in=located))
+        "service_areas", "service_at_locations__location__municipality").filter(
+        Q(pk__in=located) | Q(directory_organization_id__in=rewritten)).exclude(pk__in=ids))
     territories = rules.territories_of([*existing.values(), *neighbours])
     providers = {r.fields["directory_organization_id"] for r in plan.records["service"].values()}
     owners = dict(DirectoryOrganization.objects.filter(pk__in=providers).values_list("pk", "organization_id"))
@@ -306,7 +311,7 @@ def _out_of_scope(plan: _Planner, actor: Any) -> list[str]:
         elif not rules.may_place(actor, owner, added):
             refused.append(service_plan.file)
     if any(not rules.can_change_service(actor, s, territories[s.pk]) for s in neighbours):
-        refused.append(_("un lieu partagé avec un service hors de votre territoire"))
+        refused.append(_("un lieu ou une organisation partagés avec un service hors de votre territoire"))
     return refused
 
 
