@@ -218,3 +218,16 @@ def test_hours_typed_as_on_a_poster_or_chosen_day_by_day(page, login, shot):
                    for s in Service.objects.get(pk=service.pk).schedules.all())
     assert saved == [("MO,TU,WE,TH,FR", "09:00", "12:00"), ("MO,TU,WE,TH,FR", "13:00", "16:30"),
                      ("SA", "10:00", "12:00")]
+
+
+def test_an_organization_page_lists_its_directory_services_on_a_phone(page, shot):
+    load_demo()
+    provider = DirectoryOrganization.objects.select_related("organization").filter(services__isnull=False).first()
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"{page.base_url}/organisations/{provider.organization_id}/")
+
+    names = sorted(s.name for s in provider.services.exclude(status=ServiceStatus.DEFUNCT))
+    assert sorted(page.locator("#services li").all_inner_texts()) == names
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot("organization-services-390")
