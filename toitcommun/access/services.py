@@ -207,9 +207,11 @@ def password_set(*, actor: Any, user: Any, new_password: str, reason: str) -> No
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
+        # Tokens first, then the audit chain: the order every token revocation takes its locks in,
+        # so that two acts on the same user's tokens cannot wait on each other (PostgreSQL).
+        api_tokens_revoke_all(actor=actor, user=user, reason=reason)
         audit_record(actor=actor, action="user.password_set", object_type="auth.user", object_id=str(user.pk),
                      object_label=user.get_username(), after={"reason": reason})
-        api_tokens_revoke_all(actor=actor, user=user, reason=reason)
 
 
 def login_failure_record(*, request: HttpRequest, username: str | None) -> None:
