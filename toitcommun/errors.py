@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 
+def form_errors(form: Any) -> dict[str, list[str]]:
+    """A bound, invalid form's reasons by field name, as a ValidationFailed carries them."""
+    return {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+
+
 class ServiceError(Exception):
     """Base of every refusal a service can give."""
 

@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record, snapshot
-from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
+from toitcommun.errors import (
+    NotFound,
+    PermissionRefused,
+    ValidationFailed,
+    VersionConflict,
+    form_errors,
+)
 from toitcommun.organizations.services import organization_create
 from toitcommun.versioning import expected_version, save_if_current
 
@@ -51,10 +57,6 @@ from .taxonomy_seed import CATEGORIES_TAXONOMY
 MAX_REASON = 500
 # The service's own columns the form writes (categories are a many-to-many, set apart).
 CORE_FIELDS = [f for f in ServiceForm.Meta.fields if f != "categories"]
-
-
-def form_errors(form: Any) -> dict[str, list[str]]:
-    return {field: [str(e) for e in errs] for field, errs in form.errors.items()}
 
 
 def _refuse_outsiders(actor: Any) -> None:
@@ -365,7 +367,8 @@ def category_save(*, actor: Any, data: dict[str, Any], term_id: Any = None) -> T
         audit_record(actor=actor, action="category.update" if before else "category.create", instance=saved,
                      before=before, after=snapshot(saved))
         if before is not None:
-            index_services(saved.services.select_related("directory_organization"))
+            # Its services' text names it: reindexed in a few queries, however many they are.
+            index_services(saved.services.only("pk"))
     return saved
 
 

@@ -6,15 +6,14 @@ the services check again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from functools import partial
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -28,7 +27,14 @@ from django.views.decorators.http import require_GET, require_POST
 from toitcommun.access import rules as access_rules
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
 from toitcommun.organizations.models import Organization
-from toitcommun.views_common import attach_errors, is_htmx, or_404, refuse
+from toitcommun.views_common import (
+    attach_errors,
+    changed_fields,
+    create_page,
+    is_htmx,
+    or_404,
+    refuse,
+)
 
 from . import rules
 from .forms import MULTIPLE_FIELDS, CategoryForm, DirectoryOrganizationForm, RetireForm, ServiceForm
@@ -135,17 +141,6 @@ def _whole_form(post: QueryDict) -> QueryDict:
     return data
 
 
-def _show_errors(form: forms.BaseForm, refusal: ValidationFailed) -> None:
-    """The form's own errors, plus those only the service found; the same reason is shown once."""
-    form.is_valid()
-    for field, reasons in refusal.errors.items():
-        target = field if field in form.fields else None
-        shown = [str(m) for m in form.errors.get(target or NON_FIELD_ERRORS, [])]
-        for message in reasons:
-            if message not in shown:
-                form.add_error(target, message)
-
-
 def _limit_providers(form: ServiceForm, user: Any) -> None:
     """Staff pick among their own organization's providers; administrators and coordinators among all."""
     field = form.fields["directory_organization"]
@@ -164,62 +159,15 @@ def _groups(form: forms.BaseForm) -> list[tuple[Any, list[forms.BoundField]]]:
 def service_create_page(request: HttpRequest) -> HttpResponse:
     if not rules.can_keep_directory(request.user):
         raise PermissionDenied(_("Vous ne pouvez pas ajouter de service au répertoire."))
-    form = ServiceForm(request.POST or None, initial={"directory_organization": request.GET.get("provider")})
-    _limit_providers(form, request.user)
-    if request.method == "POST":
-        try:
-            service = service_create(actor=request.user, data=_whole_form(request.POST))
-        except ValidationFailed as refusal:
-            _show_errors(form, refusal)
-        except PermissionRefused as refusal:
-            form.is_valid()
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, _("Service ajouté au répertoire."))
-            return redirect("directory_staff:service_edit", pk=service.pk)
-    return render(request, "directory/staff/service_form.html",
-                  {"form": form, "groups": _groups(form), "creating": True})
-
-
-def _labels(field: forms.Field) -> dict[str, str]:
-    choices = cast(Iterable[tuple[Any, Any]], getattr(field, "choices", []))
-    return {str(value): str(label) for value, label in choices}
-
-
-def _typed_and_stored(field: forms.Field, typed: Any, stored: Any) -> tuple[str, str] | None:
-    """What this person typed and what is stored, as shown, when they differ; None when the same."""
-    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-        labels = _labels(field)
-        typed_set, stored_set = {str(v) for v in typed}, {str(v) for v in stored or []}
-        if typed_set == stored_set:
-            return None
-        return (", ".join(sorted(labels.get(v, v) for v in typed_set)),
-                ", ".join(sorted(labels.get(v, v) for v in stored_set)))
-    typed_text, stored_text = str(typed or "").strip(), "" if stored is None else str(stored)
-    try:
-        same = field.to_python(typed_text) == field.to_python(stored_text)
-    except DjangoValidationError:
-        same = typed_text == stored_text
-    if same:
-        return None
-    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
-        labels = _labels(field)
-        return labels.get(typed_text, typed_text), labels.get(stored_text, stored_text)
-    return typed_text, stored_text
-
-
-def _conflict_rows(form: forms.BaseForm, current: dict[str, Any]) -> list[dict[str, Any]]:
-    """What the other person saved, next to what this person typed."""
-    rows = []
-    for name, field in form.fields.items():
-        if name not in current:
-            continue
-        data = cast(QueryDict, form.data)
-        typed = data.getlist(name) if name in MULTIPLE_FIELDS else data.get(name, "")
-        differs = _typed_and_stored(field, typed, current[name])
-        if differs:
-            rows.append({"label": field.label, "typed": differs[0], "stored": differs[1]})
-    return rows
+    return create_page(
+        request, form_class=ServiceForm, create=partial(service_create, actor=request.user),
+        template="directory/staff/service_form.html",
+        done=lambda service: reverse("directory_staff:service_edit", args=[service.pk]),
+        done_message=_("Service ajouté au répertoire."),
+        initial={"directory_organization": request.GET.get("provider")},
+        prepare=lambda form: _limit_providers(form, request.user), read=_whole_form,
+        context_of=lambda form: {"groups": _groups(form)},
+    )
 
 
 def _edit_context(request: HttpRequest, service: Service, **extra: Any) -> dict[str, Any]:
@@ -255,11 +203,11 @@ def service_edit(request: HttpRequest, pk: str) -> HttpResponse:
             service_update(actor=request.user, service_id=service.pk, version=version,
                            data=_whole_form(request.POST))
         except ValidationFailed as refusal:
-            _show_errors(form, refusal)
+            attach_errors(form, refusal)
         except PermissionRefused as refusal:
             raise refuse(refusal) from refusal
         except VersionConflict as stale:
-            conflict, version = _conflict_rows(form, stale.current), stale.current_version
+            conflict, version = changed_fields(form, stale.current), stale.current_version
             service = service_get(service.pk, include_retired=True)
         else:
             messages.success(request, _("Modifications enregistrées."))
@@ -313,7 +261,7 @@ def service_retire_page(request: HttpRequest, pk: str) -> HttpResponse:
     except PermissionRefused as refusal:
         raise refuse(refusal) from refusal
     except ValidationFailed as refusal:
-        _show_errors(retire_form, refusal)
+        attach_errors(retire_form, refusal)
         form = ServiceForm(instance=service)
         _limit_providers(form, request.user)
         return render(request, "directory/staff/service_form.html", _edit_context(
@@ -341,28 +289,28 @@ def service_restore_page(request: HttpRequest, pk: str) -> HttpResponse:
 # ---- providers -----------------------------------------------------------------------------
 
 
+def _limit_organizations(form: DirectoryOrganizationForm, user: Any) -> None:
+    """Staff add their own organization's provider; administrators and coordinators any."""
+    organization = form.fields["organization"]
+    assert isinstance(organization, forms.ModelChoiceField)
+    if not rules.can_choose_any_provider(user):
+        organization.queryset = Organization.objects.filter(
+            pk__in=access_rules.organizations_of(user)).order_by("name")
+
+
 @login_required
 def organization_create_page(request: HttpRequest) -> HttpResponse:
     if not rules.can_keep_directory(request.user):
         raise PermissionDenied(_("Vous ne pouvez pas ajouter d'organisation au répertoire."))
-    form = DirectoryOrganizationForm(request.POST or None, initial={"organization": request.GET.get("organization")})
-    organization = form.fields["organization"]
-    assert isinstance(organization, forms.ModelChoiceField)
-    if not rules.can_choose_any_provider(request.user):
-        organization.queryset = Organization.objects.filter(
-            pk__in=access_rules.organizations_of(request.user)).order_by("name")
-    if request.method == "POST":
-        try:
-            provider = directory_organization_create(actor=request.user, data=request.POST)
-        except ValidationFailed as refusal:
-            _show_errors(form, refusal)
-        except PermissionRefused as refusal:
-            form.is_valid()
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, _("Organisation ajoutée au répertoire : ajoutez maintenant ses services."))
-            return redirect(f"{reverse('directory_staff:service_create')}?provider={provider.pk}")
-    return render(request, "directory/staff/organization_form.html", {"form": form})
+    return create_page(
+        request, form_class=DirectoryOrganizationForm,
+        create=partial(directory_organization_create, actor=request.user),
+        template="directory/staff/organization_form.html",
+        done=lambda provider: f"{reverse('directory_staff:service_create')}?provider={provider.pk}",
+        done_message=_("Organisation ajoutée au répertoire : ajoutez maintenant ses services."),
+        initial={"organization": request.GET.get("organization")},
+        prepare=lambda form: _limit_organizations(form, request.user),
+    )
 
 
 # ---- the region's categories -----------------------------------------------------------------

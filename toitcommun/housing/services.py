@@ -9,17 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record, snapshot
-from toitcommun.errors import Conflict, PermissionRefused, ValidationFailed
+from toitcommun.errors import Conflict, PermissionRefused, ValidationFailed, form_errors
 from toitcommun.versioning import bound_for_update, expected_version, save_if_current
 
 from . import bounds, rules
 from .forms import AvailabilityForm, BuildingForm
 from .models import AvailabilitySnapshot, Building, Clientele, UnitGroup
 from .selectors import building_get
-
-
-def form_errors(form: Any) -> dict[str, list[str]]:
-    return {field: [str(e) for e in errs] for field, errs in form.errors.items()}
 
 
 def _duplicate_site() -> ValidationFailed:

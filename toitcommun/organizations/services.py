@@ -10,16 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.access.services import audit_record, snapshot
-from toitcommun.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
+from toitcommun.errors import Conflict, NotFound, PermissionRefused, ValidationFailed, form_errors
 from toitcommun.versioning import bound_for_update, expected_version, save_if_current
 
 from . import rules
 from .forms import MembershipForm, OrganizationForm
 from .models import Membership, Organization
-
-
-def _errors(form: Any) -> dict[str, list[str]]:
-    return {field: [str(e) for e in errs] for field, errs in form.errors.items()}
 
 
 def organization_get(pk: Any) -> Organization:
@@ -40,7 +36,7 @@ def organization_create(*, actor: Any, data: dict[str, Any]) -> Organization:
     """Register an organization acting in the territory."""
     form = OrganizationForm(data)
     if not form.is_valid():
-        raise ValidationFailed(_errors(form))
+        raise ValidationFailed(form_errors(form))
     if not rules.can_create_organization(actor, form.cleaned_data.get("municipality")):
         raise PermissionRefused(_("Vous ne pouvez pas créer une organisation dans ce territoire."))
     if _name_taken(form.cleaned_data["name"]):
@@ -99,7 +95,7 @@ def organization_update(*, actor: Any, organization_id: Any, version: Any, data:
     expected = expected_version(version)
     form = bound_for_update(OrganizationForm, org, data)
     if not form.is_valid():
-        raise ValidationFailed(_errors(form))
+        raise ValidationFailed(form_errors(form))
     moved_to = form.cleaned_data["municipality"]
     if moved_to != org.municipality and not rules.can_move_organization(actor, org, moved_to):
         raise PermissionRefused(_("Vous ne pouvez pas placer cette organisation hors de votre territoire."))
@@ -128,7 +124,7 @@ def membership_add(*, actor: Any, organization_id: Any, data: dict[str, Any]) ->
         raise PermissionRefused(_("Vous ne pouvez pas modifier cette organisation."))
     form = MembershipForm(data)
     if not form.is_valid():
-        raise ValidationFailed(_errors(form))
+        raise ValidationFailed(form_errors(form))
     membership = form.save(commit=False)
     membership.organization = org
     with transaction.atomic():
