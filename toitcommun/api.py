@@ -4,7 +4,8 @@ Every refusal a service gives (toitcommun.errors) and every bad input ninja find
 a JSON answer with a ``detail``, in the request's language (French unless the request
 says ``Accept-Language: en``):
 
-- 401, 403, 404: ``{"detail": "<reason>"}``
+- 400 (a NUL character, a body that is not JSON), 401, 403, 404, 413 (a body over the
+  limit), 429: ``{"detail": "<reason>"}``
 - 422: ``{"detail": [{"field": "<name or null>", "message": "<reason>"}, ...]}``
 - 409: ``{"detail": "<reason>", "current": {<the record as stored now>}, "version": <n>}``
 """
@@ -20,6 +21,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from toitcommun.access.api import router as access_router
+from toitcommun.api_params import pattern_message
 from toitcommun.directory.api import router as directory_router
 from toitcommun.directory.hsds_api import router as hsds_router
 from toitcommun.errors import (
@@ -171,13 +173,17 @@ _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 
 
 def _field_of(loc: Any) -> str | None:
-    """('query', 'date') -> 'date'; ('body', 'payload', 'name') -> 'name'; a whole body -> None."""
-    parts = [str(p) for p in loc]
+    """('query', 'date') -> 'date'; ('body', 'payload', 'name') -> 'name'; a whole body -> None.
+
+    An item of a list is named by its list, as the forms name it: ('body', 'payload', 'clienteles', 0)
+    -> 'clienteles'.
+    """
+    parts = [p for p in loc if not isinstance(p, int)]
     if parts and parts[0] in _SOURCES:
         source, parts = parts[0], parts[1:]
         if source == "body" and parts:
             parts = parts[1:]  # the endpoint's name for the body (payload)
-    return ".".join(parts) or None
+    return ".".join(str(p) for p in parts) or None
 
 
 def _message_of(error: dict[str, Any]) -> str:
@@ -193,8 +199,18 @@ def _message_of(error: dict[str, Any]) -> str:
         return _("Entrez un nombre.")
     if kind.startswith("bool"):
         return _("Entrez true ou false.")
+    if kind == "string_too_short":
+        return _("Ce champ est obligatoire.")  # the shortest any text must be is one character
+    if kind == "string_too_long":
+        return _("Au plus %(max)s caractères.") % {"max": ctx.get("max_length", "")}
+    if kind == "string_pattern_mismatch":
+        return pattern_message(str(ctx.get("pattern", "")))
     if kind.startswith("string"):
         return _("Entrez du texte.")
+    if kind == "too_long":
+        return _("Au plus %(max)s éléments.") % {"max": ctx.get("max_length", "")}
+    if kind.startswith("uuid"):
+        return _("Entrez un identifiant valide (UUID).")
     if kind in ("enum", "literal_error"):
         return _("Valeur inconnue : choisissez parmi %(expected)s.") % {"expected": ctx.get("expected", "")}
     if kind in ("greater_than_equal", "greater_than"):
@@ -245,6 +261,13 @@ def _document_errors(schema: dict[str, Any]) -> None:
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            # Any route: toitcommun.request_guard refuses a NUL character and an over-large body
+            # before the operation runs; an operation with a body refuses one that is not JSON.
+            responses.setdefault("400", _error(
+                "Malformed request: a NUL character in the address, a parameter or the body"
+                + ("; a body that is not valid JSON" if "requestBody" in operation else ""), "Error"))
+            responses.setdefault("413", _error("Request body over the size limit (2.5 MB), refused unread",
+                                               "Error"))
             responses.setdefault("422", _error("Bad input: each field and the reason", "FieldErrors"))
             names = {p.get("name") for p in operation.get("parameters", [])}
             if "{" in path or names & {"territory", "parent"}:

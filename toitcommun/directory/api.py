@@ -12,20 +12,32 @@ import datetime
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import BeforeValidator, WithJsonSchema
 
 from toitcommun.access.api import actor_of, write_auth
-from toitcommun.api_params import Offset
+from toitcommun.api_params import (
+    LANGUAGE_NAME_PATTERN,
+    POSTAL_CODE_PATTERN,
+    Email,
+    Latitude,
+    Longitude,
+    MunicipalityCode,
+    Offset,
+    TerritoryCode,
+    WebAddress,
+    required_text,
+    text,
+)
 from toitcommun.errors import ValidationFailed, VersionConflict
 from toitcommun.territory.api import municipality_pk_for
 
-from .forms import hours_text
-from .models import DirectoryOrganization, Service, TaxonomyTerm
+from .forms import MAX_AGE, MAX_LANGUAGES, MAX_SERVICE_AREAS, hours_text
+from .models import Clientele, DirectoryOrganization, Service, TaxonomyTerm
 from .selectors import categories, search_query, service_get, services_search
 from .services import (
     service_create,
@@ -72,10 +84,16 @@ class PhoneOut(Schema):
     extension: int | None
 
 
+# A time of day as the API writes it, 08:30:00 (RFC 3339's partial-time: no offset, local time).
+TimeOfDay = Annotated[datetime.time, WithJsonSchema({
+    "type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$", "example": "08:30:00",
+    "description": "Local time of day, HH:MM:SS"})]
+
+
 class HoursOut(Schema):
     byday: str = Field(description="HSDS days: MO,TU,WE,TH,FR,SA,SU")
-    opens_at: datetime.time | None
-    closes_at: datetime.time | None
+    opens_at: TimeOfDay | None
+    closes_at: TimeOfDay | None
 
 
 class ServiceOut(Schema):
@@ -166,78 +184,91 @@ class ServiceList(Schema):
 
 
 class ServiceFilters(Schema):
-    q: str = Field("", description="Words to find, any case or accent (200 characters at most)")
-    territory: str = Field("", description="QC, a region, an MRC or a municipality code")
-    category: str = Field("", description="A category code")
-    clientele: str = Field("", description="seniors, families, singles, youth or disabilities")
+    q: str = Field("", max_length=200, description="Words to find, any case or accent")
+    territory: str = Field("", max_length=12, description="QC, a region, an MRC or a municipality code")
+    category: str = Field("", max_length=60, description="A category code")
+    clientele: Annotated[Clientele | None, BeforeValidator(lambda value: value or None)] = Field(
+        None, description="Who the service is for")
     open_now: bool = False
     limit: int = Field(20, ge=1, le=100)
     offset: Offset = 0
 
 
+Age = Annotated[int, Field(ge=0, le=MAX_AGE, description="Years")]
+LanguageName = Annotated[str, Field(min_length=1, max_length=100, pattern=LANGUAGE_NAME_PATTERN,
+                                    description="A language's name, e.g. français")]
+CategoryCode = Annotated[str, Field(min_length=1, max_length=60, description="A category code")]
+PostalCode = Annotated[str, Field(pattern=POSTAL_CODE_PATTERN,
+                                  description="A Canadian postal code, e.g. G6G 1B2, or empty")]
+OpenStatus = Literal["active", "inactive", "temporarily closed"]
+ADDRESS_RULE = "An address (address_1) needs its postal_code and municipality_code"
+
+
 class ServiceIn(Schema):
     directory_organization_id: uuid.UUID
-    name: str
-    description: str
-    alternate_name: str = ""
-    url: str = ""
-    email: str = ""
-    status: str = Field("active", description="active, inactive or temporarily closed (retire with /retire)")
-    interpretation_services: str = ""
-    application_process: str = ""
-    fees_description: str = ""
-    eligibility_description: str = ""
-    accessibility: str = ""
-    minimum_age: int | None = None
-    maximum_age: int | None = None
-    alert: str = ""
-    categories: list[str] = Field(default_factory=list, description="Category codes")
-    clienteles: list[str] = Field(default_factory=list)
-    languages: list[str] = Field(default_factory=list, description="Language names, e.g. français")
-    service_area_codes: list[str] = Field(default_factory=list, description="Territory codes the service serves")
-    location_name: str = ""
-    address_1: str = ""
-    municipality_code: str | None = None
-    postal_code: str = ""
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    phone: str = ""
-    hours: str = Field("", description="e.g. MO-FR 09:00-12:00,13:00-16:30; SA 10:00-12:00")
+    name: required_text(200)  # type: ignore[valid-type]
+    description: required_text(4000)  # type: ignore[valid-type]
+    alternate_name: text(200) = ""  # type: ignore[valid-type]
+    url: WebAddress = ""
+    email: Email = ""
+    status: OpenStatus = Field("active", description="Retire a service with /retire")
+    interpretation_services: text(500) = ""  # type: ignore[valid-type]
+    application_process: text(2000) = ""  # type: ignore[valid-type]
+    fees_description: text(1000) = ""  # type: ignore[valid-type]
+    eligibility_description: text(2000) = ""  # type: ignore[valid-type]
+    accessibility: text(1000) = ""  # type: ignore[valid-type]
+    minimum_age: Age | None = None
+    maximum_age: Age | None = Field(None, description="At least minimum_age")
+    alert: text(500) = ""  # type: ignore[valid-type]
+    categories: list[CategoryCode] = Field(default_factory=list, description="Category codes")
+    clienteles: list[Clientele] = Field(default_factory=list)
+    languages: list[LanguageName] = Field(default_factory=list, max_length=MAX_LANGUAGES)
+    service_area_codes: list[TerritoryCode] = Field(default_factory=list, max_length=MAX_SERVICE_AREAS,
+                                                    description="Territory codes the service serves")
+    location_name: text(200) = ""  # type: ignore[valid-type]
+    address_1: text(300) = Field("", description=ADDRESS_RULE)  # type: ignore[valid-type]
+    municipality_code: MunicipalityCode | None = None
+    postal_code: PostalCode = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    phone: text(40) = Field("", description="10 digits (418 555-0101, « poste 12 » allowed) or a 3-digit "  # type: ignore[valid-type]
+                                            "public line such as 811")
+    hours: text(500) = Field("", description="e.g. MO-FR 09:00-12:00,13:00-16:30; SA 10:00-12:00")  # type: ignore[valid-type]
 
 
 class ServicePatch(Schema):
     version: int
     directory_organization_id: uuid.UUID | None = None
-    name: str | None = None
-    description: str | None = None
-    alternate_name: str | None = None
-    url: str | None = None
-    email: str | None = None
-    status: str | None = None
-    interpretation_services: str | None = None
-    application_process: str | None = None
-    fees_description: str | None = None
-    eligibility_description: str | None = None
-    accessibility: str | None = None
-    minimum_age: int | None = None
-    maximum_age: int | None = None
-    alert: str | None = None
-    categories: list[str] | None = None
-    clienteles: list[str] | None = None
-    languages: list[str] | None = None
-    service_area_codes: list[str] | None = None
-    location_name: str | None = None
-    address_1: str | None = None
-    municipality_code: str | None = None
-    postal_code: str | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    phone: str | None = None
-    hours: str | None = None
+    name: required_text(200) | None = None  # type: ignore[valid-type]
+    description: required_text(4000) | None = None  # type: ignore[valid-type]
+    alternate_name: text(200) | None = None  # type: ignore[valid-type]
+    url: WebAddress | None = None
+    email: Email | None = None
+    status: OpenStatus | None = None
+    interpretation_services: text(500) | None = None  # type: ignore[valid-type]
+    application_process: text(2000) | None = None  # type: ignore[valid-type]
+    fees_description: text(1000) | None = None  # type: ignore[valid-type]
+    eligibility_description: text(2000) | None = None  # type: ignore[valid-type]
+    accessibility: text(1000) | None = None  # type: ignore[valid-type]
+    minimum_age: Age | None = None
+    maximum_age: Age | None = None
+    alert: text(500) | None = None  # type: ignore[valid-type]
+    categories: list[CategoryCode] | None = None
+    clienteles: list[Clientele] | None = None
+    languages: list[LanguageName] | None = Field(None, max_length=MAX_LANGUAGES)
+    service_area_codes: list[TerritoryCode] | None = Field(None, max_length=MAX_SERVICE_AREAS)
+    location_name: text(200) | None = None  # type: ignore[valid-type]
+    address_1: text(300) | None = Field(None, description=ADDRESS_RULE)  # type: ignore[valid-type]
+    municipality_code: MunicipalityCode | None = None
+    postal_code: PostalCode | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    phone: text(40) | None = None  # type: ignore[valid-type]
+    hours: text(500) | None = None  # type: ignore[valid-type]
 
 
 class RetireIn(Schema):
-    reason: str
+    reason: required_text(500)  # type: ignore[valid-type]
 
 
 # ---- from the API's names to the form's ----------------------------------------------------
@@ -284,7 +315,7 @@ def _form_data(fields: dict[str, Any]) -> dict[str, Any]:
 @router.get("/services", response=ServiceList, summary="Search services (as the public directory page)")
 def service_list(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[str, Any]:
     query = search_query(text=filters.q, territory=filters.territory, category=filters.category,
-                         clientele=filters.clientele, open_now=filters.open_now)
+                         clientele=filters.clientele or "", open_now=filters.open_now)
     found = services_search(query)
     page = list(found[filters.offset : filters.offset + filters.limit])
     return {"items": page, "count": found.count(), "limit": filters.limit, "offset": filters.offset}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, prefetch_related_objects
@@ -12,7 +11,14 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from toitcommun.access.api import actor_of, write_auth
-from toitcommun.api_params import Offset, RecordId
+from toitcommun.api_params import (
+    Latitude,
+    Longitude,
+    MunicipalityCode,
+    Offset,
+    RecordId,
+    required_text,
+)
 from toitcommun.api_schemas import ConflictOut
 from toitcommun.errors import VersionConflict
 from toitcommun.territory.api import TerritoryBrief, municipality_pk_for
@@ -176,7 +182,7 @@ class BuildingList(Schema):
 
 
 class BuildingFilters(Schema):
-    territory: str = Field(PROVINCE_CODE, description="QC, a region, an MRC or a municipality code")
+    territory: str = Field(PROVINCE_CODE, max_length=12, description="QC, a region, an MRC or a municipality code")
     organization: RecordId | None = Field(None, description="Owner's id")
     tenure: Tenure | None = None
     limit: int = Field(50, ge=1, le=500)
@@ -184,28 +190,28 @@ class BuildingFilters(Schema):
 
 
 class BuildingIn(Schema):
-    name: str
+    name: required_text(200)  # type: ignore[valid-type]
     organization_id: RecordId
-    municipality_code: str
-    address: str
+    municipality_code: MunicipalityCode
+    address: required_text(300)  # type: ignore[valid-type]
     tenure: Tenure
     form: BuildingShape
     has_common_room: bool = False
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 class BuildingPatch(Schema):
     version: int
-    name: str | None = None
+    name: required_text(200) | None = None  # type: ignore[valid-type]
     organization_id: RecordId | None = None
-    municipality_code: str | None = None
-    address: str | None = None
+    municipality_code: MunicipalityCode | None = None
+    address: required_text(300) | None = None  # type: ignore[valid-type]
     tenure: Tenure | None = None
     form: BuildingShape | None = None
     has_common_room: bool | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 class AvailabilityIn(Schema):

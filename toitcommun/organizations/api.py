@@ -8,7 +8,15 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from toitcommun.access.api import actor_of, write_auth
-from toitcommun.api_params import Offset, RecordId
+from toitcommun.api_params import (
+    Email,
+    MunicipalityCode,
+    Offset,
+    RecordId,
+    WebAddress,
+    required_text,
+    text,
+)
 from toitcommun.api_schemas import ConflictOut
 from toitcommun.errors import VersionConflict
 from toitcommun.territory.api import municipality_pk_for
@@ -48,35 +56,35 @@ class OrganizationList(Schema):
 
 class OrganizationFilters(Schema):
     kind: OrganizationKind | None = None
-    territory: str | None = Field(None, description="QC, a region, an MRC or a municipality code")
-    q: str | None = Field(None, description="Part of the name, any case or accent")
+    territory: str | None = Field(None, max_length=12, description="QC, a region, an MRC or a municipality code")
+    q: str | None = Field(None, max_length=200, description="Part of the name, any case or accent")
     limit: int = Field(50, ge=1, le=500)
     offset: Offset = 0
 
 
 class OrganizationIn(Schema):
-    name: str
+    name: required_text(200)  # type: ignore[valid-type]
     kind: OrganizationKind
-    municipality_code: str | None = None
-    address: str = ""
-    postal_code: str = ""
-    phone: str = ""
-    email: str = ""
-    website: str = ""
-    description: str = ""
+    municipality_code: MunicipalityCode | None = None
+    address: text(300) = ""  # type: ignore[valid-type]
+    postal_code: text(7) = ""  # type: ignore[valid-type]
+    phone: text(40) = ""  # type: ignore[valid-type]
+    email: Email = ""
+    website: WebAddress = ""
+    description: text(4000) = ""  # type: ignore[valid-type]
 
 
 class OrganizationPatch(Schema):
     version: int
-    name: str | None = None
+    name: required_text(200) | None = None  # type: ignore[valid-type]
     kind: OrganizationKind | None = None
-    municipality_code: str | None = None
-    address: str | None = None
-    postal_code: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
-    description: str | None = None
+    municipality_code: MunicipalityCode | None = None
+    address: text(300) | None = None  # type: ignore[valid-type]
+    postal_code: text(7) | None = None  # type: ignore[valid-type]
+    phone: text(40) | None = None  # type: ignore[valid-type]
+    email: Email | None = None
+    website: WebAddress | None = None
+    description: text(4000) | None = None  # type: ignore[valid-type]
 
 
 def _form_data(fields: dict[str, Any]) -> dict[str, Any]:
