@@ -18,6 +18,15 @@ RecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID, description="A record's 
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="How many results to skip")]
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def absent() -> Any:
+    """A PATCH field that may be left out, but never sent as null (the record needs a value)."""
+    return Field(None, json_schema_extra=_no_default)
+
+
 # ---- text, codes and places: the forms' rules, as far as a schema can state them ------------
 
 SOMETHING_PATTERN = r"\S"

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -48,7 +50,21 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def world(person: Any, bearer: Any) -> SimpleNamespace:
+def test_connection_kept() -> Any:
+    """Requests through the WSGI app keep the test's database connection, as Django's test client does.
+
+    At each request's end Django closes a connection inside a transaction: on PostgreSQL
+    that would end the test's own transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(person: Any, bearer: Any, test_connection_kept: Any) -> SimpleNamespace:
     """An administrator's token, and one existing object of each kind the paths name."""
     owner = OrganizationFactory()
     building = BuildingFactory(organization=owner)

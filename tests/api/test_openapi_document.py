@@ -114,3 +114,15 @@ def test_coordinates_finer_than_a_millionth_of_a_degree_are_rounded(client, pers
 
     assert answer.status_code == 201
     assert (answer.json()["latitude"], answer.json()["longitude"]) == (46.091235, -71.301235)
+
+
+def test_a_patch_may_leave_out_a_needed_field_but_not_send_it_as_null(client, document, person, bearer, stock):
+    stated = body_schema(document, "BuildingPatch")
+
+    answer = client.patch(f"/api/v1/buildings/{stock.pins.pk}", {"version": stock.pins.version, "tenure": None},
+                          content_type=JSON, headers=bearer(person("administrator")))
+
+    assert stated["properties"]["tenure"] == {"allOf": [{"$ref": "#/components/schemas/Tenure"}]}
+    assert stated["required"] == ["version"]
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["detail"]] == ["tenure"]

@@ -30,6 +30,7 @@ from toitcommun.api_params import (
     Offset,
     TerritoryCode,
     WebAddress,
+    absent,
     required_text,
     text,
 )
@@ -238,13 +239,13 @@ class ServiceIn(Schema):
 
 class ServicePatch(Schema):
     version: int
-    directory_organization_id: uuid.UUID | None = None
-    name: required_text(200) | None = None  # type: ignore[valid-type]
-    description: required_text(4000) | None = None  # type: ignore[valid-type]
+    directory_organization_id: uuid.UUID = absent()
+    name: required_text(200) = absent()  # type: ignore[valid-type]
+    description: required_text(4000) = absent()  # type: ignore[valid-type]
     alternate_name: text(200) | None = None  # type: ignore[valid-type]
     url: WebAddress | None = None
     email: Email | None = None
-    status: OpenStatus | None = None
+    status: OpenStatus = absent()
     interpretation_services: text(500) | None = None  # type: ignore[valid-type]
     application_process: text(2000) | None = None  # type: ignore[valid-type]
     fees_description: text(1000) | None = None  # type: ignore[valid-type]

@@ -17,6 +17,7 @@ from toitcommun.api_params import (
     MunicipalityCode,
     Offset,
     RecordId,
+    absent,
     required_text,
 )
 from toitcommun.api_schemas import ConflictOut
@@ -203,13 +204,13 @@ class BuildingIn(Schema):
 
 class BuildingPatch(Schema):
     version: int
-    name: required_text(200) | None = None  # type: ignore[valid-type]
-    organization_id: RecordId | None = None
-    municipality_code: MunicipalityCode | None = None
-    address: required_text(300) | None = None  # type: ignore[valid-type]
-    tenure: Tenure | None = None
-    form: BuildingShape | None = None
-    has_common_room: bool | None = None
+    name: required_text(200) = absent()  # type: ignore[valid-type]
+    organization_id: RecordId = absent()
+    municipality_code: MunicipalityCode = absent()
+    address: required_text(300) = absent()  # type: ignore[valid-type]
+    tenure: Tenure = absent()
+    form: BuildingShape = absent()
+    has_common_room: bool = absent()
     latitude: Latitude | None = None
     longitude: Longitude | None = None
 

@@ -14,6 +14,7 @@ from toitcommun.api_params import (
     Offset,
     RecordId,
     WebAddress,
+    absent,
     required_text,
     text,
 )
@@ -76,8 +77,8 @@ class OrganizationIn(Schema):
 
 class OrganizationPatch(Schema):
     version: int
-    name: required_text(200) | None = None  # type: ignore[valid-type]
-    kind: OrganizationKind | None = None
+    name: required_text(200) = absent()  # type: ignore[valid-type]
+    kind: OrganizationKind = absent()
     municipality_code: MunicipalityCode | None = None
     address: text(300) | None = None  # type: ignore[valid-type]
     postal_code: text(7) | None = None  # type: ignore[valid-type]
