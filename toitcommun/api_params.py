@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 MAX_RECORD_ID = 2**63 - 1  # the largest key a 64-bit integer column holds
 MAX_OFFSET = 1_000_000
@@ -42,8 +42,11 @@ def required_text(max_length: int, description: str | None = None) -> Any:
     The document states it; the form or service behind the operation checks it, with its
     own words for what is missing ("Indiquez pourquoi ce service est retiré.").
     """
-    return Annotated[str, Field(max_length=max_length, description=description,
-                                json_schema_extra={"minLength": 1, "pattern": SOMETHING_PATTERN})]
+    stated: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": max_length,
+                              "pattern": SOMETHING_PATTERN}
+    if description:
+        stated["description"] = description
+    return Annotated[str, Field(max_length=max_length), WithJsonSchema(stated)]
 
 
 # The shapes the forms accept (Django's EmailValidator and URLValidator are a little wider;
