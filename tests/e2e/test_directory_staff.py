@@ -103,7 +103,7 @@ def test_staff_add_a_service_see_french_errors_then_save_it(page, login, shot):
 
     assert page.inner_text("h1") == "Modifier Aide aux déménagements"
     expect(page.locator(".messages")).to_contain_text("Service ajouté au répertoire.")
-    assert page.input_value("input[name=hours]") == "MO-FR 09:00-12:00; SA 10:00-12:00"
+    assert page.input_value("input[name=hours]") == "LU-VE 09:00-12:00; SA 10:00-12:00"  # French readers see LU-VE
     assert page.input_value("input[name=postal_code]") == "G6G 3V9"
     assert page.input_value("textarea[name=description]") == typed  # kept as typed, shown as text
     shot("directory-service-created")
