@@ -89,6 +89,16 @@ def shown_difference(field: forms.Field, typed: Any, stored: Any) -> tuple[str, 
     return typed_text, stored_text
 
 
+def shown_value(field: forms.Field, value: Any) -> str:
+    """A value as the form takes it, as a person reads it: choices by their labels."""
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return ", ".join(sorted(_label_of(field, str(v)) for v in value or []))
+    text = "" if value is None else str(value)
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return _label_of(field, text)
+    return text
+
+
 def sent_value(form: forms.BaseForm, name: str) -> Any:
     """What the person sent for this field: a list for a field of several choices."""
     data = form.data

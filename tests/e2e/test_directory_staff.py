@@ -53,7 +53,8 @@ def test_a_worker_finds_the_services_to_verify_and_verifies_one(page, login, sho
     expect(row.locator("[data-stale]")).to_have_count(0)
     assert Service.objects.get(pk=service.pk).verified_by == worker
     # A worker verifies; only those who keep the directory change a service.
-    expect(row.locator("a")).to_have_count(0)
+    expect(row.locator("a[href$='/modifier/']")).to_have_count(0)
+    expect(row.get_by_role("link", name="Proposer une correction")).to_have_count(1)  # and proposes corrections
     expect(page.locator("#add-service")).to_have_count(0)
     shot("directory-staff-verified")
 

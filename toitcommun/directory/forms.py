@@ -328,3 +328,21 @@ class CategoryForm(forms.ModelForm):
             raise forms.ValidationError(
                 gettext_lazy("Un code de lettres minuscules, chiffres et « _ », qui commence par une lettre."))
         return code
+
+
+# Every field of the service form a correction may propose: all but the provider (a change of
+# owner is not a correction; the note can ask for it).
+CORRECTABLE_FIELDS = [name for name in ServiceForm.base_fields if name != "directory_organization"]
+
+
+def as_form_value(value: Any) -> Any:
+    """A value as the form takes it and JSON keeps it: text, or a list of texts for several choices."""
+    if isinstance(value, list | tuple | set):
+        return sorted(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def form_values(service: Service) -> dict[str, Any]:
+    """The stored service as its form would send it, for every correctable field."""
+    initial = ServiceForm(instance=service).initial
+    return {name: as_form_value(initial.get(name)) for name in CORRECTABLE_FIELDS}

@@ -276,3 +276,50 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.byday} {self.opens_at}-{self.closes_at}"
+
+
+class CorrectionState(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    WITHDRAWN = "withdrawn", _("Retirée par son auteur")
+
+
+class Correction(models.Model):
+    """A correction to a service proposed by somebody who may verify it but not change it (a worker).
+
+    ``values`` holds the changed fields only, as the service form takes them; ``base`` what the
+    service held for those fields when it was proposed, at ``base_version``. Those who may change
+    the service accept it (all or some of its fields, through the service's own update) or refuse
+    it with a reason; its author may withdraw it while it waits. Never deleted.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="corrections",
+                                verbose_name=_("service"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("proposée par"))
+    values = models.JSONField(_("valeurs proposées"), default=dict, blank=True)
+    base = models.JSONField(_("valeurs au moment de la proposition"), default=dict, blank=True)
+    base_version = models.PositiveIntegerField(_("version du service proposée"))
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=CorrectionState.choices,
+                             default=CorrectionState.PENDING)
+    applied_fields = models.JSONField(_("champs appliqués"), default=list, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("décidée par"))
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    reason = models.TextField(_("raison du refus"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("proposition de correction")
+        verbose_name_plural = _("propositions de correction")
+        indexes = [models.Index(fields=["state", "service"], name="correction_state_service")]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(state="pending", decided_at__isnull=True)
+            | (~models.Q(state="pending") & models.Q(decided_at__isnull=False)),
+            name="correction_decided_when_not_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.service} ({self.get_state_display()})"

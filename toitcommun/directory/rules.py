@@ -158,3 +158,29 @@ def can_see_service_contacts(user: Any) -> bool:
     The public reaches the service through its own phones, e-mail and website.
     """
     return r.can_see_personal_contacts(user)
+
+
+# ---- corrections proposed by those who verify ------------------------------------------------
+
+
+def can_propose_correction(user: Any, service: Service, territories: frozenset[str] | None = None) -> bool:
+    """Workers, and whoever may verify the service, when they may not change it themselves.
+
+    Those who may change a service change it directly; a worker of any organization who sees
+    that a phone number changed proposes the correction to those who keep the service.
+    """
+    if territories is None:
+        territories = territories_of([service])[service.pk]
+    if can_change_service(user, service, territories):
+        return False
+    return r.has_role(user, [Role.WORKER]) or can_verify_service(user, service, territories)
+
+
+def can_decide_correction(user: Any, service: Service, territories: frozenset[str] | None = None) -> bool:
+    """Accepting or refusing a proposed correction is changing the service: whoever may change it."""
+    return can_change_service(user, service, territories)
+
+
+def can_withdraw_correction(user: Any, proposed_by_id: int) -> bool:
+    """Only its author withdraws a proposal."""
+    return r.is_authenticated(user) and user.pk == proposed_by_id

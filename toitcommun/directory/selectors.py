@@ -18,6 +18,8 @@ from toitcommun.territory.selectors import TerritoryRef, territory_get
 
 from .models import (
     Clientele,
+    Correction,
+    CorrectionState,
     Schedule,
     Service,
     ServiceArea,
@@ -259,3 +261,42 @@ def hsds_service_public(pk: Any) -> Service:
     if service is None:
         raise NotFound(_("Introuvable."))
     return service
+
+
+# ---- corrections proposed by those who verify ------------------------------------------------
+
+
+def _corrections() -> QuerySet[Correction]:
+    return Correction.objects.select_related("service__directory_organization", "proposed_by", "decided_by")
+
+
+def correction_get(pk: Any, user: Any) -> Correction:
+    """One proposal, for its author or for those who may decide it; NotFound otherwise, the same way."""
+    from . import rules
+
+    try:
+        correction = _corrections().get(pk=int(pk))
+    except (Correction.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound(_("Proposition de correction introuvable.")) from None
+    if correction.proposed_by_id != getattr(user, "pk", None) and not rules.can_decide_correction(
+            user, correction.service):
+        raise NotFound(_("Proposition de correction introuvable."))
+    return correction
+
+
+def corrections_to_decide(user: Any, service: Service | None = None) -> list[Correction]:
+    """The proposals waiting for this person: those on services they may change, oldest first."""
+    from . import rules
+
+    pending = _corrections().filter(state=CorrectionState.PENDING).prefetch_related(
+        "service__service_areas", "service__service_at_locations__location__municipality").order_by("created_at", "pk")
+    if service is not None:
+        pending = pending.filter(service=service)
+    found = list(pending)
+    places = rules.territories_of({c.service_id: c.service for c in found}.values())
+    return [c for c in found if rules.can_decide_correction(user, c.service, places[c.service_id])]
+
+
+def corrections_proposed_by(user: Any) -> QuerySet[Correction]:
+    """What this person proposed, newest first, with the outcome."""
+    return _corrections().filter(proposed_by=user)

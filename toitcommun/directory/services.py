@@ -29,16 +29,21 @@ from toitcommun.versioning import expected_version, save_if_current
 
 from . import rules
 from .forms import (
+    CORRECTABLE_FIELDS,
     MULTIPLE_FIELDS,
     CategoryForm,
     DirectoryOrganizationForm,
     ServiceForm,
+    as_form_value,
+    form_values,
     initial_extras,
     primary_location,
     primary_phone,
 )
 from .models import (
     Address,
+    Correction,
+    CorrectionState,
     DirectoryOrganization,
     Language,
     Location,
@@ -51,7 +56,7 @@ from .models import (
     TaxonomyTerm,
 )
 from .search import index_services
-from .selectors import service_get
+from .selectors import correction_get, service_get
 from .taxonomy_seed import CATEGORIES_TAXONOMY
 
 MAX_REASON = 500
@@ -377,3 +382,147 @@ def _uuid_or_none(value: Any) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+# ---- corrections proposed by those who verify ------------------------------------------------
+
+MAX_NOTE = 1000
+# What a page posts beside the form's fields.
+_NOT_FIELDS = ("version", "note", "csrfmiddlewaretoken")
+
+
+def _comparable(value: Any) -> Any:
+    """A cleaned value as something ``==`` compares: objects by key, lists in order."""
+    if hasattr(value, "all") and hasattr(value, "model"):  # a queryset (categories)
+        return sorted(str(o.pk) for o in value)
+    if isinstance(value, list | tuple):
+        return sorted((_comparable(v) for v in value), key=str)
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def _proposed_changes(service: Service, data: Any) -> dict[str, Any]:
+    """The fields whose sent value differs from the stored one, as sent; bad values refused like an edit."""
+    sent = {key: data.getlist(key) if key in MULTIPLE_FIELDS and hasattr(data, "getlist") else data.get(key)
+            for key in data if key not in _NOT_FIELDS}
+    if "directory_organization" in sent:
+        raise ValidationFailed({"directory_organization": [
+            _("On ne propose pas de changer l'organisation d'un service : dites-le dans la note.")]})
+    unknown = sorted(key for key in sent if key not in CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed({key: [_("Champ inconnu : « %(field)s » ne se corrige pas ici.") % {"field": key}]
+                                for key in unknown})
+    proposed = ServiceForm(_overlay(service, sent), instance=Service.objects.get(pk=service.pk))
+    if not proposed.is_valid():
+        raise ValidationFailed(form_errors(proposed))
+    stored = ServiceForm(form_values(service), instance=Service.objects.get(pk=service.pk))
+    stored.is_valid()
+    changed = {}
+    for key, value in sent.items():
+        if key in stored.errors or key not in stored.cleaned_data or (
+                _comparable(proposed.cleaned_data[key]) != _comparable(stored.cleaned_data[key])):
+            changed[key] = as_form_value(value)
+    return changed
+
+
+def correction_propose(*, actor: Any, service_id: Any, version: Any, data: Any, note: str = "") -> Correction:
+    """Propose a correction to a service one may verify but not change: its changed fields and a note."""
+    service = service_get(service_id, include_retired=True)
+    if not rules.can_propose_correction(actor, service):
+        raise PermissionRefused(_("Vous ne pouvez pas proposer de correction à ce service."))
+    expected = expected_version(version)
+    if service.status == ServiceStatus.DEFUNCT:
+        raise ValidationFailed({"status": [_("Ce service est retiré : on ne propose plus de correction.")]})
+    if expected != service.version:
+        raise VersionConflict(service_record(service), service.version)
+    note = str(note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationFailed({"note": [
+            _("La note a au plus %(max)s caractères (actuellement %(n)s).") % {"max": MAX_NOTE, "n": len(note)}]})
+    values = _proposed_changes(service, data)
+    if not values and not note:
+        raise ValidationFailed({"__all__": [
+            _("Rien à proposer : changez au moins un champ, ou écrivez une note qui dit ce qui est inexact.")]})
+    stored = form_values(service)
+    with transaction.atomic():
+        correction = Correction.objects.create(
+            service=service, proposed_by=actor, values=values, base={k: stored[k] for k in values},
+            base_version=service.version, note=note)
+        audit_record(actor=actor, action="correction.propose", instance=correction, after=snapshot(correction))
+    return correction
+
+
+def _pending(correction: Correction) -> None:
+    if correction.state != CorrectionState.PENDING:
+        raise ValidationFailed({"state": [
+            _("Cette proposition n'est plus en attente : elle est « %(state)s ».")
+            % {"state": correction.get_state_display()}]})
+
+
+def _decide(*, actor: Any, correction: Correction, action: str, **changes: Any) -> Correction:
+    """Close a pending proposal; refused if somebody closed it meanwhile. Call inside a transaction."""
+    before = snapshot(correction)
+    closed = Correction.objects.filter(pk=correction.pk, state=CorrectionState.PENDING).update(
+        decided_at=timezone.now(), **changes)
+    if not closed:
+        _pending(Correction.objects.get(pk=correction.pk))
+    correction.refresh_from_db()
+    audit_record(actor=actor, action=action, instance=correction, before=before, after=snapshot(correction))
+    return correction
+
+
+def correction_accept(*, actor: Any, correction_id: Any, version: Any, fields: list[str] | None = None) -> Correction:
+    """Apply a proposal, all of it or the chosen fields, through the service's own update (version-checked)."""
+    correction = correction_get(correction_id, actor)
+    service = service_get(correction.service_id, include_retired=True)
+    if not rules.can_decide_correction(actor, service):
+        raise PermissionRefused(_("Seules les personnes qui tiennent ce service à jour décident des corrections."))
+    _pending(correction)
+    if service.status == ServiceStatus.DEFUNCT:
+        raise ValidationFailed({"status": [_("Ce service est retiré : rétablissez-le avant d'accepter une correction.")]})
+    chosen = list(correction.values) if fields is None else [str(f) for f in fields]
+    unknown = [f for f in chosen if f not in correction.values]
+    if unknown:
+        raise ValidationFailed({"fields": [_("Cette proposition ne corrige pas « %(field)s ».") % {"field": f}
+                                           for f in unknown]})
+    if correction.values and not chosen:
+        raise ValidationFailed({"fields": [
+            _("Choisissez au moins un champ à appliquer, ou refusez la proposition en disant pourquoi.")]})
+    expected = expected_version(version)
+    with transaction.atomic():
+        if chosen:
+            service_update(actor=actor, service_id=service.pk, version=expected,
+                           data={f: correction.values[f] for f in chosen})
+        return _decide(actor=actor, correction=correction, action="correction.accept",
+                       state=CorrectionState.ACCEPTED, decided_by=actor, applied_fields=chosen)
+
+
+def correction_refuse(*, actor: Any, correction_id: Any, reason: str) -> Correction:
+    """Refuse a proposal, saying why: its author reads the reason."""
+    correction = correction_get(correction_id, actor)
+    service = service_get(correction.service_id, include_retired=True)
+    if not rules.can_decide_correction(actor, service):
+        raise PermissionRefused(_("Seules les personnes qui tiennent ce service à jour décident des corrections."))
+    _pending(correction)
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationFailed({"reason": [_("Indiquez pourquoi la proposition est refusée.")]})
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed({"reason": [
+            _("La raison a au plus %(max)s caractères (actuellement %(n)s).") % {"max": MAX_REASON, "n": len(reason)}
+        ]})
+    with transaction.atomic():
+        return _decide(actor=actor, correction=correction, action="correction.refuse",
+                       state=CorrectionState.REFUSED, decided_by=actor, reason=reason)
+
+
+def correction_withdraw(*, actor: Any, correction_id: Any) -> Correction:
+    """Its author takes back a proposal that still waits."""
+    correction = correction_get(correction_id, actor)
+    if not rules.can_withdraw_correction(actor, correction.proposed_by_id):
+        raise PermissionRefused(_("Seule la personne qui a proposé cette correction peut la retirer."))
+    _pending(correction)
+    with transaction.atomic():
+        return _decide(actor=actor, correction=correction, action="correction.withdraw",
+                       state=CorrectionState.WITHDRAWN, decided_by=actor)

@@ -34,14 +34,26 @@ from toitcommun.views_common import (
     is_htmx,
     or_404,
     refuse,
+    shown_value,
 )
 
 from . import rules
-from .forms import MULTIPLE_FIELDS, CategoryForm, DirectoryOrganizationForm, RetireForm, ServiceForm
+from .forms import (
+    CORRECTABLE_FIELDS,
+    MULTIPLE_FIELDS,
+    CategoryForm,
+    DirectoryOrganizationForm,
+    RetireForm,
+    ServiceForm,
+    form_values,
+)
 from .hours import MAX_HOURS_LENGTH
-from .models import DirectoryOrganization, Service, ServiceStatus
+from .models import Correction, CorrectionState, DirectoryOrganization, Service, ServiceStatus
 from .selectors import (
     categories,
+    correction_get,
+    corrections_proposed_by,
+    corrections_to_decide,
     is_stale,
     search_query,
     service_get,
@@ -50,6 +62,10 @@ from .selectors import (
 )
 from .services import (
     category_save,
+    correction_accept,
+    correction_propose,
+    correction_refuse,
+    correction_withdraw,
     directory_organization_create,
     service_create,
     service_restore,
@@ -81,6 +97,7 @@ class Row:
     stale: bool
     can_edit: bool
     can_verify: bool
+    can_propose: bool = False
     error: str = ""
 
 
@@ -95,7 +112,8 @@ def _rows(user: Any, services: list[Service]) -> list[Row]:
     return [
         Row(service=s, stale=s.status != ServiceStatus.DEFUNCT and is_stale(s),
             can_edit=rules.can_change_service(user, s, places[s.pk]),
-            can_verify=s.status != ServiceStatus.DEFUNCT and rules.can_verify_service(user, s, places[s.pk]))
+            can_verify=s.status != ServiceStatus.DEFUNCT and rules.can_verify_service(user, s, places[s.pk]),
+            can_propose=s.status != ServiceStatus.DEFUNCT and rules.can_propose_correction(user, s, places[s.pk]))
         for s in services
     ]
 
@@ -125,6 +143,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "to_verify": to_verify, "statuses": ServiceStatus.choices, "error": error, "query": params.urlencode(),
         "can_add": rules.can_keep_directory(request.user), "next": request.get_full_path(),
         "can_edit_categories": rules.can_edit_categories(request.user),
+        "corrections_waiting": len(corrections_to_decide(request.user)),
     }
     template = "directory/staff/list.html#results" if is_htmx(request) else "directory/staff/list.html"
     return render(request, template, context)
@@ -179,7 +198,9 @@ def _edit_context(request: HttpRequest, service: Service, **extra: Any) -> dict[
             request.user, service, places),
         "can_retire": rules.can_retire_service(request.user, service, places),
         "retire_form": RetireForm(), "version": service.version, "conflict": None,
-        "unplaced_areas": [a for a in service.service_areas.all() if not a.territory_code], **extra,
+        "unplaced_areas": [a for a in service.service_areas.all() if not a.territory_code],
+        "corrections": [_shown_correction(c, service) for c in corrections_to_decide(request.user, service)],
+        **extra,
     }
 
 
@@ -373,3 +394,159 @@ def hours_preview(request: HttpRequest) -> HttpResponse:
     template = ("directory/widgets/_hours_grid.html" if request.GET.get("part") == "grid"
                 else "directory/widgets/_hours_preview.html")
     return render(request, template, hours_context(text))
+
+
+# ---- corrections proposed by those who verify ------------------------------------------------
+
+
+@dataclass
+class CorrectionField:
+    """One field of a proposal: when proposed, now, and what is proposed, as a person reads them."""
+
+    name: str
+    label: Any
+    base: str
+    current: str
+    proposed: str
+    changed_since: bool
+
+
+@dataclass
+class ShownCorrection:
+    correction: Correction
+    fields: list[CorrectionField]
+
+    @property
+    def stale(self) -> bool:
+        return any(f.changed_since for f in self.fields)
+
+
+def _shown_correction(correction: Correction, service: Service | None = None) -> ShownCorrection:
+    """A proposal with, field by field, the value it was made on, the value now and the value proposed."""
+    form = ServiceForm()
+    current = form_values(service) if service is not None else {}
+    rows = []
+    for name, proposed in correction.values.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        base = correction.base.get(name, "")
+        now = current.get(name, base)
+        rows.append(CorrectionField(name=name, label=field.label, base=shown_value(field, base),
+                                    current=shown_value(field, now), proposed=shown_value(field, proposed),
+                                    changed_since=now != base))
+    return ShownCorrection(correction=correction, fields=rows)
+
+
+class CorrectionNoteForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Note pour les personnes qui tiennent ce service à jour"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Par exemple : « le numéro a changé en janvier », ou ce qui est inexact "
+                               "si vous ne savez pas la bonne valeur."))
+
+
+@login_required
+def correction_propose_page(request: HttpRequest, pk: str) -> HttpResponse:
+    """The service's form, filled with what is stored: change what is wrong, add a note, send."""
+    service = or_404(service_get, pk, include_retired=True)
+    if not rules.can_propose_correction(request.user, service):
+        raise refuse(PermissionRefused(_("Vous ne pouvez pas proposer de correction à ce service.")))
+    form = ServiceForm(request.POST or None, instance=service)
+    del form.fields["directory_organization"]
+    note_form = CorrectionNoteForm(request.POST or None)
+    version: Any = service.version
+    conflict = None
+    if request.method == "POST":
+        version = request.POST.get("version", "")
+        data = _whole_form(request.POST)
+        sent = {key: data.getlist(key) if key in MULTIPLE_FIELDS else data.get(key)
+                for key in data if key in CORRECTABLE_FIELDS}
+        try:
+            correction_propose(actor=request.user, service_id=service.pk, version=version, data=sent,
+                               note=request.POST.get("note", ""))
+        except ValidationFailed as refusal:
+            attach_errors(form, ValidationFailed({k: v for k, v in refusal.errors.items() if k != "note"}))
+            attach_errors(note_form, ValidationFailed({"note": refusal.errors.get("note", [])}))
+        except PermissionRefused as refusal:
+            raise refuse(refusal) from refusal
+        except VersionConflict as stale:
+            conflict, version = changed_fields(form, stale.current), stale.current_version
+            service = service_get(service.pk, include_retired=True)
+        else:
+            messages.success(request, _("Proposition envoyée : les personnes qui tiennent ce service à jour "
+                                        "l'accepteront ou la refuseront. Vous verrez leur décision ici."))
+            return redirect("directory_staff:corrections")
+    return render(request, "directory/staff/correction_form.html", {
+        "service": service, "form": form, "note_form": note_form, "groups": _groups(form), "version": version,
+        "conflict": conflict})
+
+
+@login_required
+def correction_list(request: HttpRequest) -> HttpResponse:
+    """The proposals waiting for this person's decision, and the outcome of their own."""
+    _refuse_outsiders(request)
+    waiting = corrections_to_decide(request.user)
+    services = {s.pk: s for s in Service.objects.filter(pk__in={c.service_id for c in waiting}).prefetch_related(
+        "categories", "languages", "service_areas", "schedules", "phones",
+        "service_at_locations__location__addresses")}
+    return render(request, "directory/staff/corrections.html", {
+        "waiting": [_shown_correction(c, services[c.service_id]) for c in waiting],
+        "mine": [_shown_correction(c) for c in corrections_proposed_by(request.user)[:100]],
+        "states": CorrectionState,
+    })
+
+
+def _after_decision(request: HttpRequest, correction: Correction) -> HttpResponse:
+    if request.POST.get("next") == "list":
+        return redirect("directory_staff:corrections")
+    return redirect("directory_staff:service_edit", pk=correction.service_id)
+
+
+@login_required
+@require_POST
+def correction_accept_page(request: HttpRequest, pk: str) -> HttpResponse:
+    correction = or_404(correction_get, pk, request.user)
+    try:
+        correction_accept(actor=request.user, correction_id=correction.pk, version=request.POST.get("version", ""),
+                          fields=request.POST.getlist("fields"))
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    except ValidationFailed as refusal:
+        messages.error(request, " ".join(m for reasons in refusal.errors.values() for m in reasons))
+    except VersionConflict:
+        messages.error(request, _("Quelqu'un a modifié ce service depuis que vous avez ouvert la page : "
+                                  "relisez les valeurs actuelles, puis acceptez de nouveau."))
+    else:
+        messages.success(request, _("Correction acceptée : le service est modifié."))
+    return _after_decision(request, correction)
+
+
+@login_required
+@require_POST
+def correction_refuse_page(request: HttpRequest, pk: str) -> HttpResponse:
+    correction = or_404(correction_get, pk, request.user)
+    try:
+        correction_refuse(actor=request.user, correction_id=correction.pk, reason=request.POST.get("reason", ""))
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    except ValidationFailed as refusal:
+        messages.error(request, " ".join(m for reasons in refusal.errors.values() for m in reasons))
+    else:
+        messages.success(request, _("Proposition refusée : son auteur verra votre raison."))
+    return _after_decision(request, correction)
+
+
+@login_required
+@require_POST
+def correction_withdraw_page(request: HttpRequest, pk: str) -> HttpResponse:
+    correction = or_404(correction_get, pk, request.user)
+    try:
+        correction_withdraw(actor=request.user, correction_id=correction.pk)
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    except ValidationFailed as refusal:
+        messages.error(request, " ".join(m for reasons in refusal.errors.values() for m in reasons))
+    else:
+        messages.success(request, _("Proposition retirée."))
+    return redirect("directory_staff:corrections")
