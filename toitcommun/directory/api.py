@@ -38,9 +38,21 @@ from toitcommun.errors import ValidationFailed, VersionConflict
 from toitcommun.territory.api import municipality_pk_for
 
 from .forms import MAX_AGE, MAX_LANGUAGES, MAX_SERVICE_AREAS, hours_text
-from .models import Clientele, DirectoryOrganization, Service, TaxonomyTerm
-from .selectors import categories, search_query, service_get, services_search
+from .models import Clientele, Correction, DirectoryOrganization, Service, TaxonomyTerm
+from .selectors import (
+    categories,
+    correction_get,
+    corrections_proposed_by,
+    corrections_to_decide,
+    search_query,
+    service_get,
+    services_search,
+)
 from .services import (
+    correction_accept,
+    correction_propose,
+    correction_refuse,
+    correction_withdraw,
     service_create,
     service_restore,
     service_retire,
@@ -369,3 +381,108 @@ def service_restore_now(request: HttpRequest, service_id: str) -> Service:
 @router.get("/categories", response=list[CategoryOut], summary="The service categories")
 def category_list(request: HttpRequest) -> list[TaxonomyTerm]:
     return list(categories())
+
+
+# ---- corrections proposed by those who verify ------------------------------------------------
+
+
+def _documented(*answers: tuple[int, str, str]) -> dict[str, Any]:
+    """Answers a route gives beside its own (OpenAPI), in the shapes toitcommun.api documents."""
+    return {"responses": {str(status): {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{shape}"}}},
+    } for status, description, shape in answers}}
+
+
+SIGNED_IN = (401, "Missing or bad token", "Error")
+STALE = (409, "Stale version: the service as stored now and its version", "Conflict")
+
+
+class CorrectionIn(ServicePatch):
+    """The service's version you read, the fields to correct (the names of PATCH /services/{id}), a note."""
+
+    note: str = Field("", max_length=1000, description="What is wrong, for the people who keep the service")
+
+
+class CorrectionOut(Schema):
+    id: int
+    service_id: uuid.UUID
+    service_name: str
+    state: str = Field(description="pending, accepted, refused or withdrawn")
+    values: dict[str, Any] = Field(description="The proposed fields, as the service form holds them")
+    base: dict[str, Any] = Field(description="What those fields held when proposed")
+    base_version: int
+    note: str
+    reason: str = Field(description="Why it was refused")
+    applied_fields: list[str] = Field(description="The fields an acceptance applied")
+    mine: bool = Field(description="You proposed it")
+    service_version: int = Field(description="The service's version now: send it to accept")
+    created_at: datetime.datetime
+    decided_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_service_name(obj: Correction) -> str:
+        return obj.service.name
+
+    @staticmethod
+    def resolve_service_version(obj: Correction) -> int:
+        return obj.service.version
+
+    @staticmethod
+    def resolve_mine(obj: Correction, context: Any) -> bool:
+        return bool(obj.proposed_by_id == getattr(actor_of(context["request"]), "pk", None))
+
+
+class CorrectionList(Schema):
+    to_decide: list[CorrectionOut] = Field(description="Pending proposals on services you may change")
+    mine: list[CorrectionOut] = Field(description="Your own proposals, newest first (100 at most)")
+
+
+class AcceptIn(Schema):
+    version: int = Field(description="The service's version you read (service_version)")
+    fields: list[str] | None = Field(None, description="The fields to apply; all of them when left out")
+
+
+@router.post("/services/{service_id}/corrections", response={201: CorrectionOut}, auth=write_auth,
+             summary="Propose a correction to a service you may verify but not change",
+             openapi_extra=_documented(STALE))
+def correction_add(request: HttpRequest, service_id: str, payload: CorrectionIn) -> Correction:
+    fields = payload.model_dump(mode="json", exclude_unset=True)
+    version, note = fields.pop("version"), fields.pop("note", "")
+    with _api_field_names():
+        return correction_propose(actor=actor_of(request), service_id=service_id, version=version,
+                                  data=_form_data(fields), note=note)
+
+
+@router.get("/corrections", response=CorrectionList, auth=write_auth,
+            summary="Proposed corrections: those waiting for your decision, and your own",
+            openapi_extra=_documented(SIGNED_IN))
+def correction_list(request: HttpRequest) -> dict[str, Any]:
+    actor = actor_of(request)
+    return {"to_decide": corrections_to_decide(actor), "mine": list(corrections_proposed_by(actor)[:100])}
+
+
+@router.get("/corrections/{correction_id}", response=CorrectionOut, auth=write_auth,
+            summary="One proposed correction (yours, or one you may decide)", openapi_extra=_documented(SIGNED_IN))
+def correction_detail(request: HttpRequest, correction_id: str) -> Correction:
+    return correction_get(correction_id, actor_of(request))
+
+
+@router.post("/corrections/{correction_id}/accept", response=CorrectionOut, auth=write_auth,
+             summary="Apply a proposal (all its fields, or those named) through the service's update",
+             openapi_extra=_documented(STALE))
+def correction_accept_now(request: HttpRequest, correction_id: str, payload: AcceptIn) -> Correction:
+    return correction_accept(actor=actor_of(request), correction_id=correction_id, version=payload.version,
+                             fields=payload.fields)
+
+
+@router.post("/corrections/{correction_id}/refuse", response=CorrectionOut, auth=write_auth,
+             summary="Refuse a proposal with a reason its author reads")
+def correction_refuse_now(request: HttpRequest, correction_id: str, payload: RetireIn) -> Correction:
+    return correction_refuse(actor=actor_of(request), correction_id=correction_id, reason=payload.reason)
+
+
+@router.post("/corrections/{correction_id}/withdraw", response=CorrectionOut, auth=write_auth,
+             summary="Withdraw your own proposal while it waits")
+def correction_withdraw_now(request: HttpRequest, correction_id: str) -> Correction:
+    return correction_withdraw(actor=actor_of(request), correction_id=correction_id)
