@@ -78,3 +78,12 @@ def test_the_openapi_document_states_every_correction_answer(client, db):
     assert set(paths[f"{BASE}/corrections"]["get"]["responses"]) >= {"200", "401"}
     assert set(paths[f"{BASE}/corrections/{{correction_id}}/accept"]["post"]["responses"]) >= {
         "200", "401", "403", "404", "409", "422"}
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999", "-1", "abc", "1e3"])
+def test_an_unreachable_correction_id_is_not_found(client, office_staff, pk):
+    assert client.get(f"{BASE}/corrections/{pk}", headers=auth(office_staff)).status_code == 404
+    assert client.post(f"{BASE}/corrections/{pk}/refuse", {"reason": "Non."}, content_type=JSON,
+                       headers=auth(office_staff)).status_code == 404
+    client.force_login(office_staff)
+    assert client.post(f"/repertoire/gestion/corrections/{pk}/accepter/", {"version": "1"}).status_code == 404

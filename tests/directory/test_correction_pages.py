@@ -79,8 +79,8 @@ def test_staff_see_the_count_and_the_proposal_old_to_new_on_the_edit_page_and_ac
     edit = client.get(f"/repertoire/gestion/services/{service.pk}/modifier/")
     shown = edit.context["corrections"][0]
     assert [(f.name, f.base, f.current, f.proposed, f.changed_since) for f in shown.fields] == [
-        ("phone", "418 555-0101", "418 555-0101", "418 555-0199", False),
         ("name", "Soutien aux locataires", "Soutien communautaire", "Soutien locatif", True),
+        ("phone", "418 555-0101", "418 555-0101", "418 555-0199", False),
     ]
     body = edit.content.decode()
     assert 'value="phone" id="apply-' in body and 'name="fields" value="name"' in body

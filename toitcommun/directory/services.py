@@ -419,7 +419,7 @@ def _proposed_changes(service: Service, data: Any) -> dict[str, Any]:
     stored = ServiceForm(form_values(service), instance=Service.objects.get(pk=service.pk))
     stored.is_valid()
     changed = {}
-    for key, value in sent.items():
+    for key, value in sorted(sent.items(), key=lambda item: CORRECTABLE_FIELDS.index(item[0])):
         if key in stored.errors or key not in stored.cleaned_data or (
                 _comparable(proposed.cleaned_data[key]) != _comparable(stored.cleaned_data[key])):
             changed[key] = as_form_value(value)
@@ -486,6 +486,7 @@ def correction_accept(*, actor: Any, correction_id: Any, version: Any, fields: l
     if unknown:
         raise ValidationFailed({"fields": [_("Cette proposition ne corrige pas « %(field)s ».") % {"field": f}
                                            for f in unknown]})
+    chosen = [f for f in CORRECTABLE_FIELDS if f in chosen]  # in the form's order (JSON keeps none on PostgreSQL)
     if correction.values and not chosen:
         raise ValidationFailed({"fields": [
             _("Choisissez au moins un champ à appliquer, ou refusez la proposition en disant pourquoi.")]})

@@ -426,10 +426,11 @@ def _shown_correction(correction: Correction, service: Service | None = None) ->
     form = ServiceForm()
     current = form_values(service) if service is not None else {}
     rows = []
-    for name, proposed in correction.values.items():
+    for name in CORRECTABLE_FIELDS:  # in the form's order: PostgreSQL's JSON keeps no order of keys
         field = form.fields.get(name)
-        if field is None:
+        if field is None or name not in correction.values:
             continue
+        proposed = correction.values[name]
         base = correction.base.get(name, "")
         now = current.get(name, base)
         rows.append(CorrectionField(name=name, label=field.label, base=shown_value(field, base),
