@@ -261,3 +261,21 @@ def test_accepting_a_field_the_proposal_does_not_hold_or_none_is_refused(office_
         correction_refuse(actor=office_staff, correction_id=correction.pk, reason="   ")
     assert list(refusal.value.errors) == ["reason"]
     assert Correction.objects.get(pk=correction.pk).state == CorrectionState.PENDING
+
+
+def test_the_audit_log_reads_each_act_on_a_proposal_as_a_sentence(office_worker, office_staff, service):
+    from toitcommun.access.reading import readable
+
+    first = propose(office_worker, service, name="Nouveau nom")
+    correction_accept(actor=office_staff, correction_id=first.pk, version=1)
+    second = propose(office_worker, Service.objects.get(pk=service.pk), note="Fermé l'été ?")
+    correction_withdraw(actor=office_worker, correction_id=second.pk)
+
+    events = AuditEvent.objects.filter(action__startswith="correction.").order_by("pk")
+    worker, staff = office_worker.get_full_name(), office_staff.get_full_name()
+    assert [e.sentence for e in readable(list(events))] == [
+        f"{worker} a proposé une correction au service « Soutien aux locataires »",
+        f"{staff} a accepté une correction du service « Nouveau nom »",
+        f"{worker} a proposé une correction au service « Nouveau nom »",
+        f"{worker} a retiré sa correction du service « Nouveau nom »",
+    ]

@@ -322,4 +322,4 @@ class Correction(models.Model):
             name="correction_decided_when_not_pending")]
 
     def __str__(self) -> str:
-        return f"{self.service} ({self.get_state_display()})"
+        return self.service.name
