@@ -51,8 +51,9 @@ def required_text(max_length: int, description: str | None = None) -> Any:
 
 # The shapes the forms accept (Django's EmailValidator and URLValidator are a little wider;
 # what matches these is always accepted). Empty means none.
-EMAIL_PATTERN = r"^$|^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
-WEB_ADDRESS_PATTERN = r"^$|^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(/[^\s]*)?$"
+_HOST = r"([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+EMAIL_PATTERN = r"^$|^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@" + _HOST + "$"
+WEB_ADDRESS_PATTERN = r"^$|^https?://" + _HOST + r"(/[^\s]*)?$"
 
 Email = Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN, description="An e-mail address, or empty")]
 WebAddress = Annotated[str, Field(max_length=200, pattern=WEB_ADDRESS_PATTERN,
