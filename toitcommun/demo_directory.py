@@ -34,6 +34,7 @@ from toitcommun.directory.models import (
     TaxonomyTerm,
 )
 from toitcommun.directory.search import index_services
+from toitcommun.directory.services import location_place
 from toitcommun.directory.taxonomy_seed import CATEGORIES_TAXONOMY
 from toitcommun.directory.taxonomy_seed import NAMESPACE as TAXONOMY_NAMESPACE
 from toitcommun.organizations.models import Organization
@@ -371,14 +372,15 @@ def _load_places(providers: Mapping[str, DirectoryOrganization]) -> dict[str, Lo
         code__in={p.municipality for p in PLACES if p.municipality})}
     places: dict[str, Location] = {}
     for p in PLACES:
-        location, _ = Location.objects.get_or_create(
-            id=demo_id("location", p.slug),
-            defaults={"directory_organization": providers[p.provider], "name": p.name,
-                      "location_type": p.location_type, "transportation": p.transportation,
-                      "accessibility": p.accessibility,
-                      "latitude": Decimal(p.lat) if p.lat else None, "longitude": Decimal(p.lng) if p.lng else None,
-                      "municipality": municipalities[p.municipality] if p.municipality else None},
-        )
+        location = Location.objects.filter(id=demo_id("location", p.slug)).first()
+        if location is None:
+            location = Location(id=demo_id("location", p.slug), directory_organization=providers[p.provider],
+                                name=p.name, location_type=p.location_type, transportation=p.transportation,
+                                accessibility=p.accessibility,
+                                municipality=municipalities[p.municipality] if p.municipality else None)
+            # A place of the demo without coordinates stands at its municipality, marked approximate.
+            location_place(location, Decimal(p.lat) if p.lat else None, Decimal(p.lng) if p.lng else None)
+            location.save()
         places[p.slug] = location
         if p.address and p.municipality:
             Address.objects.get_or_create(

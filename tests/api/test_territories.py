@@ -68,3 +68,39 @@ def test_unknown_territory_is_404(client):
 
     assert answer.status_code == 404
     assert answer.json() == {"detail": "Territoire inconnu : 00000."}
+
+
+def test_suggest_finds_thetford_mines_for_thetfort(client):
+    answer = client.get("/api/v1/territories/suggest", {"q": "Thetfort", "levels": "municipality"})
+
+    assert answer.status_code == 200
+    assert answer.json() == {"items": [{
+        "code": "31084", "name": "Thetford Mines", "level": "municipality", "level_label": "Municipalité",
+        "context": "Les Appalaches", "matched_name": ""}]}
+
+
+def test_suggest_says_which_former_name_matched(client):
+    answer = client.get("/api/v1/territories/suggest", {"q": "robert cliche"})
+
+    assert [(t["code"], t["matched_name"]) for t in answer.json()["items"]] == [("270", "Robert-Cliche")]
+
+
+def test_suggest_refuses_an_unknown_level_naming_the_field(client):
+    answer = client.get("/api/v1/territories/suggest", {"q": "beauce", "levels": "county"})
+
+    assert answer.status_code == 422
+    assert answer.json() == {"detail": [{"field": "levels", "message": "Niveau inconnu : county."}]}
+
+
+def test_suggest_is_documented(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    assert "/api/v1/territories/suggest" in paths
+
+
+def test_the_combobox_endpoint_answers_the_same_list(client):
+    page = client.get("/territoires/suggestions/", {"q": "Thetfort", "levels": "municipality"})
+    api = client.get("/api/v1/territories/suggest", {"q": "Thetfort", "levels": "municipality"})
+
+    assert page.status_code == 200
+    assert page.json() == api.json()

@@ -92,7 +92,8 @@ def test_search_gives_services_with_their_places(client, service, levis_service)
     assert (item["categories"], item["clienteles"], item["status"], item["version"]) == (
         ["food"], ["families"], "active", 1)
     assert item["places"] == [{"name": "Sous-sol de l'église", "address_1": "", "city": "", "postal_code": "",
-                               "municipality_code": "31084", "latitude": None, "longitude": None}]
+                               "municipality_code": "31084", "latitude": None, "longitude": None,
+                               "position_is_approximate": False}]
 
 
 @pytest.mark.parametrize("params, names", [
@@ -177,9 +178,10 @@ def test_staff_add_a_service(client, bearer, office_staff, provider):
     body = answer.json()
     assert (body["name"], body["categories"], body["languages"], body["hours_text"]) == (
         "Popote roulante", ["food", "seniors"], ["anglais", "français"], "MO-FR 11:00-13:00")
-    assert body["places"][0] | {"latitude": None} == {
+    # Sent without coordinates, the place stands at its municipality's point, marked approximate.
+    assert body["places"][0] == {
         "name": "Cuisine", "address_1": "12, rue Principale", "city": "Thetford Mines", "postal_code": "G6G 1J1",
-        "municipality_code": "31084", "latitude": None, "longitude": None}
+        "municipality_code": "31084", "latitude": 46.1065, "longitude": -71.2873, "position_is_approximate": True}
     assert body["phones"] == [{"number": "418 555-0101", "extension": None}]
     assert AuditEvent.objects.get(action="service.create").actor == office_staff
     assert client.get(f"{API}/services", {"q": "popote"}).json()["count"] == 1

@@ -417,7 +417,7 @@ def test_bad_input_on_an_update_changes_nothing(office_staff, service):
     with pytest.raises(ValidationFailed) as refusal:
         service_update(actor=office_staff, service_id=service.pk, version=1,
                        data={"name": "Nouveau", "service_area_codes": "31084 ZZZ", "postal_code": "nope"})
-    assert refusal.value.errors["service_area_codes"] == ["Territoire inconnu : ZZZ."]
+    assert refusal.value.errors["service_area_codes"] == ["Territoire introuvable : « ZZZ »."]
     nothing_changed(service)
     assert [a.territory_code for a in ServiceArea.objects.filter(service=service)] == ["31084"]
 

@@ -165,7 +165,7 @@ def test_bad_input_shows_french_errors_and_keeps_what_was_typed(client, office_s
                     "Ce champ est obligatoire pour indiquer une adresse."):
         assert message in body, message
     assert body.count("Territoire inconnu : 99999.") == 1  # the form and the service agree: said once
-    assert 'value="310 99999"' in body and 'value="lundi matin"' in body and 'value="55, rue Notre-Dame"' in body
+    assert 'value="Les Appalaches (310), 99999"' in body and 'value="lundi matin"' in body and 'value="55, rue Notre-Dame"' in body
     assert not Service.objects.exists()
 
 

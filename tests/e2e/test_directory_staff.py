@@ -76,9 +76,9 @@ def test_staff_add_a_service_see_french_errors_then_save_it(page, login, shot):
     page.fill("textarea[name=description]", typed)
     page.get_by_label("Logement").check()
     page.get_by_label("Familles").check()
-    page.fill("input[name=service_area_codes]", "310, 99999")
+    page.fill("#id_service_area_codes", "310, 99999")
     page.fill("input[name=address_1]", "555, rue Saint-Alphonse Sud")
-    page.select_option("select[name=municipality]", label="Thetford Mines")
+    page.fill("#id_municipality", "Thetford Mines")  # typed in full, not chosen from the list
     page.fill("input[name=postal_code]", "123")
     page.fill("input[name=phone]", "555-01")
     page.fill("input[name=hours]", "lundi matin")
@@ -95,7 +95,10 @@ def test_staff_add_a_service_see_french_errors_then_save_it(page, login, shot):
     expect(page.get_by_label("Logement")).to_be_checked()
     shot("directory-service-errors")
 
-    page.fill("input[name=service_area_codes]", "310")
+    # 310 came back as a chip; the unknown code stays in the box to be corrected.
+    expect(page.locator(".combobox-chips .chip")).to_have_count(1)
+    assert page.input_value("#id_service_area_codes") == "99999"
+    page.fill("#id_service_area_codes", "")
     page.fill("input[name=postal_code]", "g6g 3v9")
     page.fill("input[name=phone]", "418 555-0140 poste 2")
     page.fill("input[name=hours]", "LU-VE 9-12; SA 10-12")

@@ -95,7 +95,7 @@ def test_list_page_filters_by_kind_and_territory(client, db, housing_office, oth
     names = [o.name for o in response.context["page"]]
     assert names == [housing_office.name]
     response = client.get("/organisations/", {"territory": "nowhere"})
-    assert "Territoire inconnu" in response.content.decode()
+    assert "Territoire introuvable : « nowhere »." in response.content.decode()
 
 
 def test_edit_page_shows_the_conflict_and_keeps_what_was_typed(client, office_staff, coordinator, housing_office):

@@ -94,3 +94,21 @@ def test_territory_pages(client, db):
     response = client.get("/territoires/310/")
     assert "Thetford Mines" in response.content.decode()
     assert client.get("/territoires/999/").status_code == 404
+
+
+def test_municipalities_get_their_point_from_the_open_points_file(db):
+    thetford = Municipality.objects.get(code="31084")
+
+    assert (str(thetford.latitude), str(thetford.longitude)) == ("46.106500", "-71.287300")
+    assert Municipality.objects.exclude(latitude=None).count() == 1099
+    # An unorganized territory has no point in the file: none is invented.
+    assert Municipality.objects.get(code="02902").latitude is None
+
+
+def test_load_repairs_a_changed_point(db):
+    Municipality.objects.filter(code="31084").update(latitude=None, longitude=None)
+
+    report = territory_load_mamh()
+
+    assert report.updated["municipality"] == 1
+    assert str(Municipality.objects.get(code="31084").latitude) == "46.106500"

@@ -90,6 +90,8 @@ class PlaceOut(Schema):
     municipality_code: str | None
     latitude: float | None
     longitude: float | None
+    position_is_approximate: bool = Field(
+        False, description="True when the place was saved without coordinates and stands at its municipality's point")
 
 
 class PhoneOut(Schema):
@@ -144,6 +146,7 @@ class ServiceOut(Schema):
                 "city": address.city if address else "", "postal_code": address.postal_code if address else "",
                 "municipality_code": location.municipality.code if location.municipality else None,
                 "latitude": location.latitude, "longitude": location.longitude,
+                "position_is_approximate": location.position_is_approximate,
             })
         return places
 

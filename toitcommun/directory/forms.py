@@ -15,10 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from toitcommun.errors import NotFound
 from toitcommun.organizations.models import Organization, OrganizationKind
-from toitcommun.territory.models import Municipality
-from toitcommun.territory.selectors import TerritoryRef, territory_get
+from toitcommun.territory.forms import MunicipalityField, TerritoryCombobox, parse_territories
+from toitcommun.territory.selectors import TerritoryRef
 
 from .hours import MAX_HOURS_LENGTH, OpeningHours, hours_text, parse_hours
 from .models import Clientele, DirectoryOrganization, Service, ServiceStatus, TaxonomyTerm
@@ -95,22 +94,8 @@ def parse_languages(text: str) -> list[tuple[str, str]]:
 
 
 def parse_territory_codes(text: str) -> list[TerritoryRef]:
-    """'12, 310 31084' -> the three territories; each unknown code is named."""
-    refs: list[TerritoryRef] = []
-    errors: list[ValidationError] = []
-    for code in re.split(r"[\s,;]+", text.strip()):
-        if not code:
-            continue
-        try:
-            ref = territory_get(code)
-        except NotFound as missing:
-            errors.append(ValidationError(str(missing), code="territory"))
-            continue
-        if ref.code not in [r.code for r in refs]:
-            refs.append(ref)
-    if errors:
-        raise ValidationError(errors)
-    return refs
+    """'12, Thetford Mines, Beauce-Centre (270)' -> the three territories; each unknown one is named."""
+    return parse_territories(text)
 
 
 # ---- forms ---------------------------------------------------------------------------------
@@ -121,8 +106,7 @@ class DirectoryOrganizationForm(forms.ModelForm):
 
     kind = forms.ChoiceField(label=gettext_lazy("Type"), required=False,
                              choices=[("", "---------"), *OrganizationKind.choices])
-    municipality = forms.ModelChoiceField(label=gettext_lazy("Municipalité"), required=False,
-                                          queryset=Municipality.objects.order_by("name"))
+    municipality = MunicipalityField(label=gettext_lazy("Municipalité"), required=False)
 
     class Meta:
         model = DirectoryOrganization
@@ -173,20 +157,22 @@ class ServiceForm(forms.ModelForm):
         label=gettext_lazy("Langues"), required=False, max_length=500, widget=forms.TextInput(attrs={"size": 60}),
         help_text=gettext_lazy("Séparées par des virgules, par exemple : français, anglais."))
     service_area_codes = forms.CharField(
-        label=gettext_lazy("Territoires desservis"), required=False, max_length=500,
-        widget=forms.TextInput(attrs={"size": 60}),
-        help_text=gettext_lazy("Codes de région, de MRC ou de municipalité, séparés par des virgules : 12, 310, 31084. "
-                               "QC pour tout le Québec."))
+        label=gettext_lazy("Territoires desservis"), required=False, max_length=5000,
+        widget=TerritoryCombobox(multiple=True, attrs={"size": 60}),
+        help_text=gettext_lazy("Tapez le nom d'une municipalité, d'une MRC ou d'une région et choisissez-la dans "
+                               "la liste ; recommencez pour en ajouter. « Québec (QC) » pour toute la province."))
     location_name = forms.CharField(label=gettext_lazy("Nom du lieu"), required=False, max_length=200,
                                     widget=forms.TextInput(attrs={"size": 60}))
     address_1 = forms.CharField(label=gettext_lazy("Adresse"), required=False, max_length=300,
                                 widget=forms.TextInput(attrs={"size": 60}))
-    municipality = forms.ModelChoiceField(label=gettext_lazy("Municipalité"), required=False,
-                                          queryset=Municipality.objects.order_by("name"))
+    municipality = MunicipalityField(label=gettext_lazy("Municipalité"), required=False,
+                                     help_text=gettext_lazy("Tapez son nom et choisissez-la dans la liste."))
     postal_code = forms.CharField(label=gettext_lazy("Code postal"), required=False, max_length=10,
                                   help_text=gettext_lazy("Par exemple G6G 1B2."))
-    latitude = forms.DecimalField(label=gettext_lazy("Latitude"), required=False, max_digits=9, decimal_places=6,
-                                  min_value=-90, max_value=90)
+    latitude = forms.DecimalField(
+        label=gettext_lazy("Latitude"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+        help_text=gettext_lazy("Laissez vide : le lieu sera placé au centre de sa municipalité, "
+                               "marqué « position approximative »."))
     longitude = forms.DecimalField(label=gettext_lazy("Longitude"), required=False, max_digits=9, decimal_places=6,
                                    min_value=-180, max_value=180)
     phone = forms.CharField(label=gettext_lazy("Téléphone"), required=False, max_length=40,
@@ -260,6 +246,11 @@ class ServiceForm(forms.ModelForm):
         low, high = cleaned.get("minimum_age"), cleaned.get("maximum_age")
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", _("L'âge maximum doit être au moins l'âge minimum."))
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            for f in ("latitude", "longitude"):
+                if cleaned.get(f) is None and f not in self.errors:
+                    self.add_error(f, _("Indiquez la latitude et la longitude ensemble, ou laissez-les vides : "
+                                        "le lieu sera placé au centre de sa municipalité."))
         # An address needs its postal code and its municipality (the city); a place may be less.
         if cleaned.get("address_1") or cleaned.get("postal_code") or "postal_code" in self.errors:
             for f in ("address_1", "municipality", "postal_code"):
@@ -301,8 +292,9 @@ def initial_extras(service: Service) -> dict[str, Any]:
         "address_1": address.address_1 if address else "",
         "municipality": location.municipality_id if location else None,
         "postal_code": address.postal_code if address else "",
-        "latitude": location.latitude if location else None,
-        "longitude": location.longitude if location else None,
+        # A point taken from the municipality is not the user's: the form shows only typed ones.
+        "latitude": location.latitude if location and not location.position_is_approximate else None,
+        "longitude": location.longitude if location and not location.position_is_approximate else None,
         "phone": (f"{phone.number} poste {phone.extension}" if phone.extension else phone.number) if phone else "",
         "hours": hours_text(list(service.schedules.all())),
     }

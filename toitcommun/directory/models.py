@@ -188,6 +188,8 @@ class Location(models.Model):
     transportation = models.CharField(_("transport"), max_length=500, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # True when the place was saved without coordinates and stands at its municipality's point.
+    position_is_approximate = models.BooleanField(_("position approximative"), default=False)
     municipality = models.ForeignKey("territory.Municipality", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="directory_locations", verbose_name=_("municipalité"))
     accessibility = models.TextField(_("accessibilité"), max_length=1000, blank=True)

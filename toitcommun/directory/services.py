@@ -163,7 +163,7 @@ def _write_location(service: Service, form: ServiceForm) -> None:
         location = Location(directory_organization_id=service.directory_organization_id)
     location.name = cleaned["location_name"]
     location.municipality = cleaned["municipality"]
-    location.latitude, location.longitude = cleaned["latitude"], cleaned["longitude"]
+    location_place(location, cleaned["latitude"], cleaned["longitude"])
     location.save()
     ServiceAtLocation.objects.get_or_create(service=service, location=location)
     if not cleaned["address_1"]:
@@ -174,6 +174,19 @@ def _write_location(service: Service, form: ServiceForm) -> None:
     address.city = cleaned["municipality"].name
     address.postal_code = cleaned["postal_code"]
     address.save()
+
+
+def location_place(location: Location, latitude: Any, longitude: Any) -> None:
+    """Where a place stands on the map, before it is saved: at the coordinates given, exactly; without
+    them, at its municipality's point, marked approximate (or nowhere, where the municipality has none)."""
+    municipality = location.municipality
+    if latitude is not None and longitude is not None:
+        location.latitude, location.longitude, location.position_is_approximate = latitude, longitude, False
+    elif municipality is not None and municipality.latitude is not None and municipality.longitude is not None:
+        location.latitude, location.longitude = municipality.latitude, municipality.longitude
+        location.position_is_approximate = True
+    else:
+        location.latitude, location.longitude, location.position_is_approximate = None, None, False
 
 
 def _write_phone(service: Service, number: Any) -> None:

@@ -85,7 +85,8 @@ FIELD_GROUPS = [
     (gettext_lazy("Comment y accéder"), ["application_process", "fees_description", "languages", "interpretation_services",
                                          "accessibility"]),
     (gettext_lazy("Où et quand"), ["service_area_codes", "location_name", "address_1", "municipality", "postal_code",
-                                   "latitude", "longitude", "phone", "hours"]),
+                                   "phone", "hours"]),
+    (gettext_lazy("Position exacte sur la carte (facultatif)"), ["latitude", "longitude"]),
 ]
 
 

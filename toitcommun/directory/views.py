@@ -162,10 +162,13 @@ def _result_row(service: Service, is_open: bool) -> ResultRow:
 def _map_point(service: Service, location: Location, city: str = "") -> dict[str, Any] | None:
     if location.latitude is None or location.longitude is None:
         return None
-    return {"name": service.name, "lat": float(location.latitude), "lng": float(location.longitude),
-            "url": _service_url(service),
-            "municipality": location.municipality.name if location.municipality else city,
-            "tenure": service.directory_organization.name}
+    point = {"name": service.name, "lat": float(location.latitude), "lng": float(location.longitude),
+             "url": _service_url(service),
+             "municipality": location.municipality.name if location.municipality else city,
+             "tenure": service.directory_organization.name}
+    if location.position_is_approximate:
+        point["approximate"] = _("position approximative")
+    return point
 
 
 def _service_url(service: Service) -> str:
@@ -356,6 +359,7 @@ def _service_context(service: Service, user: Any = None) -> dict[str, Any]:
     return {
         "service": service, "organization": service.directory_organization, "locations": locations,
         "hours": hours, "phones": _phone_lines(phones), "map_points": points,
+        "approximate_position": any(loc.position_is_approximate for loc in locations),
         "is_open": bool(_open_ids([service], timezone.now())),
         "clienteles": [clientele_labels[c] for c in service.clienteles if c in clientele_labels],
         # Who verified and the contact persons are people's names and e-mails: staff only.

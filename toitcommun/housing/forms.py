@@ -2,11 +2,15 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from toitcommun.territory.forms import MunicipalityField
+
 from . import bounds
 from .models import AvailabilitySnapshot, Building, Clientele
 
 
 class BuildingForm(forms.ModelForm):
+    municipality = MunicipalityField(label=_("Municipalité"))
+
     class Meta:
         model = Building
         fields = ["name", "organization", "municipality", "address", "tenure", "form",

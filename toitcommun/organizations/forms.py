@@ -1,17 +1,18 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from toitcommun.territory.forms import MunicipalityField
 
 from .models import Membership, Organization
 
 
 class OrganizationForm(forms.ModelForm):
+    municipality = MunicipalityField(label=_("Municipalité"), required=False)
+
     class Meta:
         model = Organization
         fields = ["name", "kind", "municipality", "address", "postal_code", "phone", "email", "website", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = self.fields["municipality"].queryset.select_related("mrc")
 
 
 class MembershipForm(forms.ModelForm):

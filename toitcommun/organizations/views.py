@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from toitcommun.directory import rules as directory_rules
 from toitcommun.directory.selectors import services_of_organization
-from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed
-from toitcommun.territory.selectors import territory_get
+from toitcommun.errors import PermissionRefused, ValidationFailed
+from toitcommun.territory.forms import TerritoryCombobox, TerritoryField, TerritoryInput
 from toitcommun.views_common import (
     attach_errors,
     create_page,
@@ -39,19 +40,20 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in OrganizationKind.values else ""
     q = request.GET.get("q", "").strip()[:100]
     territory = None
-    territory_code = request.GET.get("territory", "").strip()
+    chosen = TerritoryInput(text=request.GET.get("territory", "").strip()[:200],
+                            code=request.GET.get("territory_code", "").strip()[:8])
     error = ""
-    if territory_code:
-        try:
-            territory = territory_get(territory_code)
-        except NotFound as missing:
-            error = str(missing)
+    try:
+        territory = TerritoryField(required=False).clean(chosen)
+    except ValidationError as refused:
+        error = " ".join(refused.messages)
+    territory_box = TerritoryCombobox().render("territory", territory or chosen, attrs={"id": "org-territory"})
     organizations = organizations_list(territory=territory, kind=kind, q=q)
     page = Paginator(organizations, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "kinds": OrganizationKind.choices, "kind": kind, "q": q,
-               "territory_code": territory_code, "territory": territory, "error": error, "query": query.urlencode()}
+               "territory_box": territory_box, "territory": territory, "error": error, "query": query.urlencode()}
     template = "organizations/list.html#results" if is_htmx(request) else "organizations/list.html"
     return render(request, template, context)
 

@@ -72,6 +72,11 @@ class Municipality(Territory):
     designation = models.CharField(_("désignation"), max_length=60, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     area_km2 = models.DecimalField(_("superficie (km²)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    # One point near the centre of the municipality (data/quebec/municipal_points.csv): where a
+    # place known only by its municipality is shown, marked approximate. Empty where no open
+    # source gives one.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta(Territory.Meta):
         verbose_name = _("municipalité")

@@ -17,6 +17,7 @@ from toitcommun.access.services import audit_record_many
 from .models import Mrc, Municipality, Region, Territory
 
 MAMH_FILE = Path(settings.BASE_DIR) / "data" / "quebec" / "mamh_municipalites.csv"
+POINTS_FILE = Path(settings.BASE_DIR) / "data" / "quebec" / "municipal_points.csv"
 _PAREN = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[^()]*)\)\s*$")
 
 # Names the published sources used before a territory was renamed, beyond what
@@ -53,6 +54,16 @@ def _decimal(value: str) -> Decimal | None:
         return Decimal(value) if value else None
     except InvalidOperation:
         return None
+
+
+def _read_points(path: Path) -> dict[str, tuple[Decimal, Decimal]]:
+    """Municipality code -> (latitude, longitude); see data/quebec/SOURCE.md."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["mcode"]: (Decimal(row["latitude"]).quantize(Decimal("0.000001")),
+                               Decimal(row["longitude"]).quantize(Decimal("0.000001")))
+                for row in csv.DictReader(handle)}
 
 
 def _read_rows(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
@@ -132,12 +143,17 @@ def _sync(
     return {obj.code: obj for obj in model.objects.all()}
 
 
-def territory_load_mamh(*, actor: Any = None, path: Path | None = None) -> LoadReport:
-    """Load or refresh the province's regions, MRCs and municipalities from MAMH's directory.
+def territory_load_mamh(*, actor: Any = None, path: Path | None = None,
+                        points_path: Path | None = None) -> LoadReport:
+    """Load or refresh the province's regions, MRCs and municipalities from MAMH's directory,
+    with each municipality's point where the open points file has one.
 
-    Idempotent: a second run with the same file changes nothing and writes no audit event.
+    Idempotent: a second run with the same files changes nothing and writes no audit event.
     """
     regions, mrcs, municipalities = _read_rows(path or MAMH_FILE)
+    points = _read_points(points_path or POINTS_FILE)
+    for code, values in municipalities.items():
+        values["latitude"], values["longitude"] = points.get(code, (None, None))
     report = LoadReport()
     audit: list[dict[str, Any]] = []
     with transaction.atomic():

@@ -5,5 +5,6 @@ from . import views
 app_name = "territory"
 urlpatterns = [
     path("", views.browse, name="browse"),
+    path("suggestions/", views.suggest, name="suggest"),
     path("<str:code>/", views.detail, name="detail"),
 ]

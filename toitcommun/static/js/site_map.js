@@ -25,7 +25,9 @@
     });
     tiles.addTo(map);
     const markers = points.map((p) => {
-      const marker = L.circleMarker([p.lat, p.lng], { radius: 7, weight: 2 });
+      const marker = L.circleMarker([p.lat, p.lng], p.approximate
+        ? { radius: 9, weight: 2, dashArray: "4 3", fillOpacity: 0.1 }
+        : { radius: 7, weight: 2 });
       const link = document.createElement("a");
       link.href = p.url; link.textContent = p.name;
       const box = document.createElement("div");
@@ -36,11 +38,19 @@
         box.appendChild(document.createElement("br"));
         box.appendChild(document.createTextNode(line));
       }
+      if (p.approximate) {
+        // A place known only by its municipality stands at the municipality's centre.
+        const note = document.createElement("em");
+        note.className = "map-approximate";
+        note.textContent = p.approximate;
+        box.appendChild(document.createElement("br"));
+        box.appendChild(note);
+      }
       marker.bindPopup(box);
       return marker;
     });
     const group = L.featureGroup(markers).addTo(map);
-    if (points.length === 1) map.setView([points[0].lat, points[0].lng], 15);
+    if (points.length === 1) map.setView([points[0].lat, points[0].lng], points[0].approximate ? 12 : 15);
     else map.fitBounds(group.getBounds().pad(0.15));
     // No answer from the tile server at all (offline network): degrade after a wait.
     setTimeout(() => { if (loaded === 0) degrade(container, note); }, 6000);
