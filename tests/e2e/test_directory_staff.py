@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import RoleFactory, UserFactory, municipality
+from tests.factories import RoleFactory, UserFactory
 from toitcommun.access.models import Role
 from toitcommun.directory.models import DirectoryOrganization, Service, ServiceStatus
 from toitcommun.directory.selectors import services_to_verify
@@ -171,7 +171,9 @@ def test_a_coordinator_adds_a_provider_then_its_first_service(page, login, shot)
     shot("directory-provider-errors")
     page.fill("textarea[name=description]", "Activités et soutien pour les familles.")
     page.select_option("select[name=kind]", "community_organization")
-    page.select_option("select[name=municipality]", str(municipality("31084").pk))
+    page.locator("#id_municipality").press_sequentially("Thetford")
+    page.locator("#id_municipality_listbox [role=option]").first.click()
+    assert page.input_value("input[name=municipality_code]") == "31084"
     page.click("#organization-form button.primary")
     page.wait_for_load_state("networkidle")
 
