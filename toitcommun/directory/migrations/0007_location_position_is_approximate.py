@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0005_provider_is_an_organization'),
+        ('directory', '0006_service_corrections'),
     ]
 
     operations = [
