@@ -145,7 +145,8 @@ def test_make_serve_answers_the_home_page_styles_and_scripts_with_two_workers(ma
     assert status == 200
     styles, scripts = linked_assets(body.decode())
     assert styles == ["/static/css/app.css"]
-    assert scripts == ["/static/js/nav.js", "/static/vendor/htmx/htmx.min.js", "/static/js/app.js"]
+    assert scripts == ["/static/js/nav.js", "/static/vendor/htmx/htmx.min.js", "/static/js/app.js",
+                       "/static/js/combobox.js"]
     for path in styles:
         status, headers, content = fetch(address + path)
         assert (status, headers["content-type"]) == (200, "text/css; charset=\"utf-8\"")
