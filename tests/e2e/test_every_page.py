@@ -27,6 +27,7 @@ from tests.e2e.conftest import SHOTS
 from toitcommun.access.services import api_token_issue
 from toitcommun.demo import ACCOUNTS
 from toitcommun.directory.models import Service, ServiceStatus, TaxonomyTerm
+from toitcommun.directory.services import correction_propose
 from toitcommun.housing.models import Building
 from toitcommun.organizations.models import Organization
 
@@ -47,6 +48,9 @@ NOT_PAGES = {
     "directory_staff:service_verify": "POST only: answers the staff list (walked) or its row",
     "directory_staff:service_retire": "POST only: answers the service's edit page (walked)",
     "directory_staff:service_restore": "POST only: answers the service's edit page (walked)",
+    "directory_staff:correction_accept": "POST only: answers the service's edit page or the corrections page (walked)",
+    "directory_staff:correction_refuse": "POST only: answers the service's edit page or the corrections page (walked)",
+    "directory_staff:correction_withdraw": "POST only: answers the corrections page (walked)",
     "access:login_lock_lift": "POST only: answers the locks page (walked)",
     "access:api_token_revoke": "POST only: answers the tokens page (walked)",
 }
@@ -139,6 +143,9 @@ VISITS = [
     Visit("directory_staff:service_create", who=ADMIN),
     Visit("directory_staff:service_edit", who=ADMIN, args=_service),
     Visit("directory_staff:organization_create", who=ADMIN),
+    Visit("directory_staff:correction_propose", who="intervenante", args=_service),
+    Visit("directory_staff:corrections", who="intervenante"),
+    Visit("directory_staff:corrections", who=ADMIN, label="directory-staff-corrections-to-decide"),
     Visit("directory_staff:categories", who=ADMIN),
     Visit("directory_staff:category_edit", who=ADMIN, args=_category),
     Visit("access:audit", who=ADMIN),
@@ -233,6 +240,10 @@ def test_every_page_fits_and_has_no_serious_accessibility_violation(browser, liv
     api_token_issue(username=admin.username, password=admin.password, name="Tableur de la coordination")
     retired = Service.objects.order_by("-name").first()
     Service.objects.filter(pk=retired.pk).update(status=ServiceStatus.DEFUNCT)
+    # A worker's proposed correction waits on the first service: its edit page and the corrections page show it.
+    first = Service.objects.get(pk=_service()[0])
+    correction_propose(actor=get_user_model().objects.get(username="intervenante"), service_id=first.pk,
+                       version=first.version, data={"phone": "418 555-0199"}, note="Le numéro a changé.")
     problems: list[str] = []
     for who in dict.fromkeys(v.who for v in VISITS):
         context = browser.new_context(locale="fr-CA", viewport=WIDTHS[width])
