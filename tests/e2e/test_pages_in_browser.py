@@ -246,7 +246,8 @@ def test_staff_add_a_building_then_a_person(page, login, shot):
     page.click("button.primary")
     assert "Ce champ est obligatoire." in page.inner_text("main form.card")
     assert page.input_value("input[name=name]") == "Habitations du Carré Saint-Maurice"
-    page.select_option("select[name=municipality]", label="Thetford Mines")
+    page.locator("#id_municipality").press_sequentially("Thetford")
+    page.locator("#id_municipality_listbox [role=option]", has_text="Thetford Mines").first.click()
     page.fill("input[name=address]", "200, rue Saint-Maurice")
     page.select_option("select[name=tenure]", "hlm")
     page.select_option("select[name=form]", "multi_unit")
