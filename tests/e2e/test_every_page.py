@@ -44,6 +44,7 @@ NOT_PAGES = {
     "organizations:membership_add": "POST only: answers the organization page (walked) or its fragment",
     "organizations:membership_end": "POST only: answers the organization page (walked) or its fragment",
     "directory:territory_suggestions": "htmx fragment of the search form's suggestions",
+    "territory:suggest": "JSON: the territory combobox's suggestions",
     "directory_staff:hours_preview": "htmx fragment of the service form's opening hours (walked within that form)",
     "directory_staff:service_verify": "POST only: answers the staff list (walked) or its row",
     "directory_staff:service_retire": "POST only: answers the service's edit page (walked)",
