@@ -55,8 +55,13 @@ def _labels(field: forms.Field) -> dict[str, str]:
 
 def _label_of(field: forms.Field, value: str) -> str:
     """A choice's label; a model choice is looked up by its key alone, not by listing every choice."""
-    if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField) and value \
-            and field.queryset is not None:
+    if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField) \
+            and value:
+        try:  # the field's own reading: a key, or what its widget sends (a municipality's code)
+            return str(field.to_python(value) or value)
+        except (DjangoValidationError, ValueError, TypeError):
+            return value
+    if isinstance(field, forms.ModelMultipleChoiceField) and value and field.queryset is not None:
         try:
             found = field.queryset.filter(pk=value).first()
         except (DjangoValidationError, ValueError, TypeError):
@@ -94,7 +99,7 @@ def shown_value(field: forms.Field, value: Any) -> str:
     if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
         return ", ".join(sorted(_label_of(field, str(v)) for v in value or []))
     text = "" if value is None else str(value)
-    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+    if text and isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
         return _label_of(field, text)
     return text
 

@@ -120,3 +120,32 @@ def test_anonymous_visitors_are_sent_to_the_login(client, service):
     for url in (propose_url(service), CORRECTIONS):
         response = client.get(url)
         assert response.status_code == 302 and "/comptes/connexion/" in response["Location"]
+
+
+def test_a_place_chosen_in_the_comboboxes_is_proposed_by_code_shown_by_name_and_applied(
+        client, office_worker, office_staff, service, levis):
+    """The page posts a municipality as its name and chosen code, service areas as one value per chip."""
+    client.force_login(office_worker)
+    data = proposal_data(service, location_name="Local du comité", address_1="55, rue Notre-Dame",
+                         municipality="Lévis", municipality_code="25213", postal_code="g6v 1a1",
+                         service_area_codes=["31084", "Lévis (25213)"])
+    response = client.post(propose_url(service), data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    correction = Correction.objects.get()
+    assert {k: correction.values[k] for k in ("municipality", "service_area_codes", "postal_code")} == {
+        "municipality": "25213", "service_area_codes": "31084, 25213", "postal_code": "g6v 1a1"}
+    client.force_login(office_staff)
+    shown = {f.name: (f.current, f.proposed) for f in client.get(
+        f"/repertoire/gestion/services/{service.pk}/modifier/").context["corrections"][0].fields}
+    assert shown["municipality"] == ("", "Lévis")
+
+    accepted = client.post(f"/repertoire/gestion/corrections/{correction.pk}/accepter/", {"version": "1", "fields": list(correction.values)},
+                           follow=True)
+
+    assert [str(m) for m in accepted.context["messages"]] == ["Correction acceptée : le service est modifié."]
+    stored = Service.objects.get(pk=service.pk)
+    place = stored.service_at_locations.get().location
+    assert (place.name, place.municipality.code) == ("Local du comité", "25213")
+    assert sorted(stored.service_areas.values_list("territory_code", flat=True)) == ["25213", "31084"]
+    assert Correction.objects.get().state == CorrectionState.ACCEPTED

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from toitcommun.organizations.models import Organization, OrganizationKind
 from toitcommun.territory.forms import MunicipalityField, TerritoryCombobox, parse_territories
+from toitcommun.territory.models import Municipality
 from toitcommun.territory.selectors import TerritoryRef
 
 from .hours import MAX_HOURS_LENGTH, OpeningHours, hours_text, parse_hours
@@ -335,6 +336,19 @@ def as_form_value(value: Any) -> Any:
 
 
 def form_values(service: Service) -> dict[str, Any]:
-    """The stored service as its form would send it, for every correctable field."""
+    """The stored service as its form would send it, for every correctable field (a municipality by its code)."""
     initial = ServiceForm(instance=service).initial
-    return {name: as_form_value(initial.get(name)) for name in CORRECTABLE_FIELDS}
+    values = {name: as_form_value(initial.get(name)) for name in CORRECTABLE_FIELDS}
+    if values["municipality"]:
+        values["municipality"] = Municipality.objects.filter(pk=values["municipality"]).values_list(
+            "code", flat=True).first() or ""
+    return values
+
+
+def storable(name: str, cleaned: Any, sent: Any) -> Any:
+    """A proposed value kept as JSON: what was sent, or for a territory chosen by name, its codes."""
+    if name == "municipality":
+        return cleaned.code if cleaned is not None else ""
+    if name == "service_area_codes":
+        return ", ".join(ref.code for ref in cleaned)
+    return as_form_value(sent)

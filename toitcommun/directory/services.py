@@ -34,11 +34,11 @@ from .forms import (
     CategoryForm,
     DirectoryOrganizationForm,
     ServiceForm,
-    as_form_value,
     form_values,
     initial_extras,
     primary_location,
     primary_phone,
+    storable,
 )
 from .models import (
     Address,
@@ -415,27 +415,41 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-def _proposed_changes(service: Service, data: Any) -> dict[str, Any]:
-    """The fields whose sent value differs from the stored one, as sent; bad values refused like an edit."""
-    sent = {key: data.getlist(key) if key in MULTIPLE_FIELDS and hasattr(data, "getlist") else data.get(key)
-            for key in data if key not in _NOT_FIELDS}
-    if "directory_organization" in sent:
+def _sent_fields(data: Any) -> dict[str, Any]:
+    """The correctable fields in what was sent, read as the form's widgets read them; other keys refused."""
+    fields = ServiceForm.base_fields
+    if "directory_organization" in data:
         raise ValidationFailed({"directory_organization": [
             _("On ne propose pas de changer l'organisation d'un service : dites-le dans la note.")]})
-    unknown = sorted(key for key in sent if key not in CORRECTABLE_FIELDS)
+    # A combobox sends the text typed and the code chosen (municipality, municipality_code).
+    known = set(CORRECTABLE_FIELDS) | {f"{name}_code" for name in CORRECTABLE_FIELDS} | set(_NOT_FIELDS)
+    unknown = sorted(str(key) for key in data if key not in known)
     if unknown:
         raise ValidationFailed({key: [_("Champ inconnu : « %(field)s » ne se corrige pas ici.") % {"field": key}]
                                 for key in unknown})
+    sent: dict[str, Any] = {}
+    for name in CORRECTABLE_FIELDS:
+        if name in MULTIPLE_FIELDS:
+            if name in data:
+                sent[name] = data.getlist(name) if hasattr(data, "getlist") else data[name]
+        elif name in data or f"{name}_code" in data:
+            sent[name] = fields[name].widget.value_from_datadict(data, {}, name)
+    return sent
+
+
+def _proposed_changes(service: Service, data: Any) -> dict[str, Any]:
+    """The fields whose sent value differs from the stored one; bad values refused as an edit would be."""
+    sent = _sent_fields(data)
     proposed = ServiceForm(_overlay(service, sent), instance=Service.objects.get(pk=service.pk))
     if not proposed.is_valid():
         raise ValidationFailed(form_errors(proposed))
     stored = ServiceForm(form_values(service), instance=Service.objects.get(pk=service.pk))
     stored.is_valid()
     changed = {}
-    for key, value in sorted(sent.items(), key=lambda item: CORRECTABLE_FIELDS.index(item[0])):
+    for key, value in sent.items():
         if key in stored.errors or key not in stored.cleaned_data or (
                 _comparable(proposed.cleaned_data[key]) != _comparable(stored.cleaned_data[key])):
-            changed[key] = as_form_value(value)
+            changed[key] = storable(key, proposed.cleaned_data[key], value)
     return changed
 
 

@@ -462,10 +462,10 @@ def correction_propose_page(request: HttpRequest, pk: str) -> HttpResponse:
     if request.method == "POST":
         version = request.POST.get("version", "")
         data = _whole_form(request.POST)
-        sent = {key: data.getlist(key) if key in MULTIPLE_FIELDS else data.get(key)
-                for key in data if key in CORRECTABLE_FIELDS}
+        for key in ("csrfmiddlewaretoken", "version", "note"):
+            data.pop(key, None)
         try:
-            correction_propose(actor=request.user, service_id=service.pk, version=version, data=sent,
+            correction_propose(actor=request.user, service_id=service.pk, version=version, data=data,
                                note=request.POST.get("note", ""))
         except ValidationFailed as refusal:
             attach_errors(form, ValidationFailed({k: v for k, v in refusal.errors.items() if k != "note"}))
