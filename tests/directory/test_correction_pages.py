@@ -139,6 +139,7 @@ def test_a_place_chosen_in_the_comboboxes_is_proposed_by_code_shown_by_name_and_
     shown = {f.name: (f.current, f.proposed) for f in client.get(
         f"/repertoire/gestion/services/{service.pk}/modifier/").context["corrections"][0].fields}
     assert shown["municipality"] == ("", "Lévis")
+    assert shown["service_area_codes"] == ("Thetford Mines (31084)", "Thetford Mines (31084), Lévis (25213)")
 
     accepted = client.post(f"/repertoire/gestion/corrections/{correction.pk}/accepter/", {"version": "1", "fields": list(correction.values)},
                            follow=True)

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from toitcommun.access import rules as access_rules
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed, VersionConflict
 from toitcommun.organizations.models import Organization
+from toitcommun.territory.selectors import territory_get
 from toitcommun.views_common import (
     attach_errors,
     changed_fields,
@@ -434,10 +435,24 @@ def _shown_correction(correction: Correction, service: Service | None = None) ->
         proposed = correction.values[name]
         base = correction.base.get(name, "")
         now = current.get(name, base)
-        rows.append(CorrectionField(name=name, label=field.label, base=shown_value(field, base),
-                                    current=shown_value(field, now), proposed=shown_value(field, proposed),
-                                    changed_since=now != base))
+        show = _areas_by_name if name == "service_area_codes" else partial(shown_value, field)
+        rows.append(CorrectionField(name=name, label=field.label, base=show(base), current=show(now),
+                                    proposed=show(proposed), changed_since=now != base))
     return ShownCorrection(correction=correction, fields=rows)
+
+
+def _areas_by_name(codes: Any) -> str:
+    """'31084, 310' -> 'Thetford Mines (31084), Les Appalaches (310)': territories as a person names them."""
+    shown = []
+    for code in str(codes or "").replace(";", ",").split(","):
+        code = code.strip()
+        if not code:
+            continue
+        try:
+            shown.append(f"{territory_get(code).name} ({code})")
+        except NotFound:
+            shown.append(code)
+    return ", ".join(shown)
 
 
 class CorrectionNoteForm(forms.Form):
