@@ -171,6 +171,7 @@ def test_a_coordinator_adds_a_provider_then_its_first_service(page, login, shot)
     shot("directory-provider-errors")
     page.fill("textarea[name=description]", "Activités et soutien pour les familles.")
     page.select_option("select[name=kind]", "community_organization")
+    page.wait_for_selector("[data-combobox][data-ready]", state="attached")
     page.locator("#id_municipality").press_sequentially("Thetford")
     page.locator("#id_municipality_listbox [role=option]").first.click()
     assert page.input_value("input[name=municipality_code]") == "31084"

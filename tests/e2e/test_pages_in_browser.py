@@ -246,6 +246,7 @@ def test_staff_add_a_building_then_a_person(page, login, shot):
     page.click("button.primary")
     assert "Ce champ est obligatoire." in page.inner_text("main form.card")
     assert page.input_value("input[name=name]") == "Habitations du Carré Saint-Maurice"
+    page.wait_for_selector("[data-combobox][data-ready]", state="attached")
     page.locator("#id_municipality").press_sequentially("Thetford")
     page.locator("#id_municipality_listbox [role=option]", has_text="Thetford Mines").first.click()
     page.fill("input[name=address]", "200, rue Saint-Maurice")

@@ -32,6 +32,7 @@ def test_typing_thetfort_and_choosing_thetford_mines_places_the_service_there(pa
 
     # Several territories: each chosen becomes a chip.
     areas = page.locator("#id_service_area_codes")
+    page.wait_for_selector("[data-combobox][data-ready]", state="attached")
     areas.press_sequentially("robert cliche")
     expect(page.locator("#id_service_area_codes_listbox [role=option]").first).to_contain_text("Beauce-Centre")
     expect(page.locator("#id_service_area_codes_listbox [role=option]").first).to_contain_text("Robert-Cliche")
@@ -80,6 +81,7 @@ def test_organization_list_filters_by_a_territory_chosen_by_name(page, shot):
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"{page.base_url}/organisations/")
     box = page.locator("#org-territory")
+    page.wait_for_selector("[data-combobox][data-ready]", state="attached")
     box.press_sequentially("Thetfort")
     expect(page.locator("#org-territory_listbox [role=option]").first).to_contain_text("Thetford Mines")
     # The box and its suggestions fit a phone's width (the table below is the responsive work's).

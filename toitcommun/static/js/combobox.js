@@ -185,6 +185,8 @@
       }
     });
     input.addEventListener("blur", () => { setTimeout(close, 100); });
+    // On a slow connection a person may type before this script runs: suggest for what is there.
+    if (document.activeElement === input && input.value.trim() && !(codeInput && codeInput.value)) search();
   }
 
   function init(scope) {
