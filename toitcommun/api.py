@@ -21,6 +21,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from toitcommun.access.api import router as access_router
+from toitcommun.activities.api import router as activities_router
 from toitcommun.api_params import pattern_message
 from toitcommun.directory.api import router as directory_router
 from toitcommun.directory.hsds_api import router as hsds_router
@@ -32,8 +33,10 @@ from toitcommun.errors import (
     ValidationFailed,
     VersionConflict,
 )
+from toitcommun.groups.api import router as groups_router
 from toitcommun.housing.api import router as housing_router
 from toitcommun.organizations.api import router as organizations_router
+from toitcommun.support.api import router as support_router
 from toitcommun.territory.api import router as territory_router
 
 logger = logging.getLogger(__name__)
@@ -68,6 +71,9 @@ api.add_router("", housing_router)
 api.add_router("", organizations_router)
 api.add_router("/hsds", hsds_router)
 api.add_router("/directory", directory_router)
+api.add_router("", support_router)
+api.add_router("", groups_router)
+api.add_router("", activities_router)
 
 
 def _answer(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "toitcommun.organizations",
     "toitcommun.housing",
     "toitcommun.directory",
+    "toitcommun.support",
+    "toitcommun.groups",
+    "toitcommun.activities",
 ]
 
 MIDDLEWARE = [
