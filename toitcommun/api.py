@@ -21,8 +21,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from toitcommun.access.api import router as access_router
-from toitcommun.activities.api import router as activities_router
 from toitcommun.api_params import pattern_message
+from toitcommun.collective.api import router as collective_router
 from toitcommun.directory.api import router as directory_router
 from toitcommun.directory.hsds_api import router as hsds_router
 from toitcommun.errors import (
@@ -33,9 +33,9 @@ from toitcommun.errors import (
     ValidationFailed,
     VersionConflict,
 )
-from toitcommun.groups.api import router as groups_router
 from toitcommun.housing.api import router as housing_router
 from toitcommun.organizations.api import router as organizations_router
+from toitcommun.people.api import router as people_router
 from toitcommun.support.api import router as support_router
 from toitcommun.territory.api import router as territory_router
 
@@ -71,9 +71,9 @@ api.add_router("", housing_router)
 api.add_router("", organizations_router)
 api.add_router("/hsds", hsds_router)
 api.add_router("/directory", directory_router)
+api.add_router("", people_router)
 api.add_router("", support_router)
-api.add_router("", groups_router)
-api.add_router("", activities_router)
+api.add_router("", collective_router)
 
 
 def _answer(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -62,9 +62,9 @@ INSTALLED_APPS = [
     "toitcommun.organizations",
     "toitcommun.housing",
     "toitcommun.directory",
+    "toitcommun.people",
     "toitcommun.support",
-    "toitcommun.groups",
-    "toitcommun.activities",
+    "toitcommun.collective",
 ]
 
 MIDDLEWARE = [

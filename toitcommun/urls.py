@@ -20,9 +20,9 @@ urlpatterns = [
     path("logement/", include("toitcommun.housing.urls")),
     path("repertoire/gestion/", include("toitcommun.directory.staff_urls")),
     path("repertoire/", include("toitcommun.directory.urls")),
+    path("personnes/", include("toitcommun.people.urls")),
     path("soutien/", include("toitcommun.support.urls")),
-    path("groupes/", include("toitcommun.groups.urls")),
-    path("activites/", include("toitcommun.activities.urls")),
+    path("vie-collective/", include("toitcommun.collective.urls")),
     path("api/v1/", api.urls),
     # The admin signs in through the site's login page, which slows down a guessing address.
     path("admin/login/", RedirectView.as_view(pattern_name="access:login", query_string=True)),

@@ -1,4 +1,4 @@
 from django.urls import path  # noqa: F401 - the routes come with the issue that builds this app
 
-app_name = "groups"
+app_name = "people"
 urlpatterns: list = []
