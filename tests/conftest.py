@@ -21,7 +21,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session", autouse=True)
 def flush_lifts_the_audit_guard():
-    """Transactional tests empty every table when they end, the append-only audit log included.
+    """Transactional tests empty every table when they end, the append-only audit and access logs included.
 
     The database refuses that (TRUNCATE on PostgreSQL, DELETE on SQLite), as it
     should in production; for the test harness alone, the flush lifts the audit
@@ -29,15 +29,16 @@ def flush_lifts_the_audit_guard():
     """
     ops = type(connection.ops)
     original = ops.execute_sql_flush
+    guarded = ("access_auditevent", "people_accesslogentry")
 
     def execute_sql_flush(self, sql_list):
         if self.connection.vendor == "postgresql":
-            sql_list = ["ALTER TABLE access_auditevent DISABLE TRIGGER USER", *sql_list,
-                        "ALTER TABLE access_auditevent ENABLE TRIGGER USER"]
+            sql_list = [*(f"ALTER TABLE {table} DISABLE TRIGGER USER" for table in guarded), *sql_list,
+                        *(f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in guarded)]
         elif self.connection.vendor == "sqlite":
             with self.connection.cursor() as cursor:
                 cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                               "AND tbl_name = 'access_auditevent'")
+                               "AND tbl_name IN ('access_auditevent', 'people_accesslogentry')")
                 triggers = cursor.fetchall()
             sql_list = [*(f"DROP TRIGGER {name}" for name, _sql in triggers), *sql_list,
                         *(sql for _name, sql in triggers)]

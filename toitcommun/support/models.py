@@ -1,0 +1,189 @@
+"""The community-support record: interventions and referrals to directory services.
+
+Rows are reached only through ``support.selectors``; a page or an endpoint that
+queries these models directly is a leak.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# A referral sent and not answered within this many days has expired (computed when read).
+REFERRAL_ANSWER_DAYS = 14
+# An open referral older than this shows on the worker's page as waiting too long.
+REFERRAL_OVERDUE_DAYS = 30
+
+
+class InterventionCategory(models.TextChoices):
+    """The provincial reference framework's categories, plus outreach visits."""
+
+    WELCOME = "welcome", _("Accueil")
+    REFERRAL = "referral", _("Référence")
+    ACCOMPANIMENT = "accompaniment", _("Accompagnement")
+    CONFLICT = "conflict", _("Gestion des conflits")
+    CRISIS = "crisis", _("Intervention de crise")
+    COMMITTEE_SUPPORT = "committee_support", _("Soutien aux comités")
+    COMMUNITY_ORGANIZING = "community_organizing", _("Organisation communautaire")
+    OUTREACH = "outreach", _("Visite de proximité")
+
+
+class InterventionMode(models.TextChoices):
+    INDIVIDUAL = "individual", _("individuelle")
+    COLLECTIVE = "collective", _("collective")
+
+
+class Intervention(models.Model):
+    """What a worker did, when, for how long, for whom, in the framework's category.
+
+    Individual: one person or one household. Collective: a building, a group, several persons.
+    The summary and the private notes are visible to the writing organization; others
+    see them only as a person's active consent grants.
+    """
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                     related_name="interventions", verbose_name=_("organisation"))
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interventions",
+                               verbose_name=_("intervenant·e"))
+    date = models.DateField(_("date"))
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
+    category = models.CharField(_("catégorie"), max_length=30, choices=InterventionCategory.choices)
+    mode = models.CharField(_("type"), max_length=12, choices=InterventionMode.choices,
+                            default=InterventionMode.INDIVIDUAL)
+    persons = models.ManyToManyField("people.Person", related_name="interventions", blank=True,
+                                     verbose_name=_("personnes"))
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="interventions", verbose_name=_("ménage"))
+    building = models.ForeignKey("housing.Building", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="interventions", verbose_name=_("immeuble"))
+    group_label = models.CharField(_("groupe"), max_length=200, blank=True)
+    summary = models.TextField(_("résumé"), max_length=1000)
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    follow_up_on = models.DateField(_("suivi prévu le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        indexes = [
+            models.Index(fields=["worker", "follow_up_on"], name="intervention_worker_follow"),
+            models.Index(fields=["organization", "date"], name="intervention_org_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intervention #{self.pk}"
+
+
+class ReferralState(models.TextChoices):
+    DRAFT = "draft", _("brouillon")
+    SENT = "sent", _("envoyée")
+    ACCEPTED = "accepted", _("acceptée")
+    DECLINED = "declined", _("refusée")
+    EXPIRED = "expired", _("expirée (sans réponse)")
+    IN_PROGRESS = "in_progress", _("en cours")
+    CLOSED = "closed", _("fermée")
+    WITHDRAWN = "withdrawn", _("retirée")
+    SUSPENDED = "suspended", _("suspendue (consentement révoqué)")
+
+
+OPEN_STATES = (ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS)
+
+
+class ReferralOutcome(models.TextChoices):
+    SERVICE_RECEIVED = "service_received", _("service reçu")
+    TENANT_DECLINED = "tenant_declined", _("la personne a refusé")
+    UNREACHABLE = "unreachable", _("injoignable")
+    INELIGIBLE = "ineligible", _("non admissible")
+    OTHER = "other", _("autre")
+
+
+class Referral(models.Model):
+    """A referral of a person to a directory service, and so to the organization that gives it."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals",
+                               verbose_name=_("personne"))
+    service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, related_name="referrals",
+                                verbose_name=_("service"))
+    sending_organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                             related_name="referrals_sent", verbose_name=_("organisation qui réfère"))
+    receiving_organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                               related_name="referrals_received",
+                                               verbose_name=_("organisation qui reçoit"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("créée par"))
+    reason = models.TextField(_("motif"), max_length=1000)
+    state = models.CharField(_("état"), max_length=12, choices=ReferralState.choices, default=ReferralState.DRAFT)
+    outcome = models.CharField(_("résultat"), max_length=20, choices=ReferralOutcome.choices, blank=True)
+    # The consent that named the receiving organization when it was sent.
+    consent = models.ForeignKey("people.Consent", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="referrals_sent_under", verbose_name=_("consentement"))
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("référence")
+        verbose_name_plural = _("références")
+        indexes = [
+            models.Index(fields=["receiving_organization", "state"], name="referral_receiver_state"),
+            models.Index(fields=["sending_organization", "state"], name="referral_sender_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Référence #{self.pk}"
+
+    def answer_deadline(self) -> datetime.datetime | None:
+        if self.sent_at is None:
+            return None
+        return self.sent_at + datetime.timedelta(days=REFERRAL_ANSWER_DAYS)
+
+    def effective_state(self, moment: datetime.datetime | None = None) -> str:
+        """The state as of now: a sent referral nobody answered in time has expired, with no job to run."""
+        moment = moment or timezone.now()
+        deadline = self.answer_deadline()
+        if self.state == ReferralState.SENT and deadline is not None and deadline <= moment:
+            return ReferralState.EXPIRED
+        return self.state
+
+    def effective_state_label(self) -> str:
+        return str(ReferralState(self.effective_state()).label)
+
+    def is_open(self, moment: datetime.datetime | None = None) -> bool:
+        return self.effective_state(moment) in OPEN_STATES
+
+
+def open_referrals_q(moment: datetime.datetime | None = None) -> Q:
+    """Referrals open now (sent and not yet expired, accepted, in progress), as a query."""
+    moment = moment or timezone.now()
+    cutoff = moment - datetime.timedelta(days=REFERRAL_ANSWER_DAYS)
+    return (Q(state=ReferralState.SENT, sent_at__gt=cutoff)
+            | Q(state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS]))
+
+
+class ReferralEvent(models.Model):
+    """One dated step of a referral: who, for which organization, from which state to which, why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("moment"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("par"))
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("organisation"))
+    from_state = models.CharField(_("de"), max_length=12, choices=ReferralState.choices, blank=True)
+    to_state = models.CharField(_("à"), max_length=12, choices=ReferralState.choices)
+    reason = models.CharField(_("motif"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("étape de référence")
+        verbose_name_plural = _("étapes de référence")
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '—'} → {self.to_state}"
