@@ -117,9 +117,11 @@ class Mandate(models.Model):
 
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="mandates")
     holder_kind = models.CharField(_("type de titulaire"), max_length=20, choices=HolderKind.choices)
-    # A person holder: the name shown in the group's records (members' names are public in minutes)
-    # and, when they sign in, their account. The link to people.Person comes with that app.
+    # A person holder: the name shown in the group's records (members' names are public in minutes),
+    # the person of the people app when the group's workers know them, and their account if they sign in.
     holder_name = models.CharField(_("titulaire"), max_length=200, blank=True)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="collective_mandates", verbose_name=_("personne"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="collective_mandates", verbose_name=_("compte"))
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, null=True,
