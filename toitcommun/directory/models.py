@@ -143,18 +143,6 @@ class Service(models.Model):
         return self.name
 
 
-class Language(models.Model):
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
-    name = models.CharField(_("langue"), max_length=100)
-    code = models.CharField(_("code"), max_length=10, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
 
 class ServiceArea(models.Model):
     """Where a service serves: a municipality, an MRC, a region or the whole province (territory code).
@@ -239,6 +227,11 @@ class Phone(models.Model):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones")
     directory_organization = models.ForeignKey(DirectoryOrganization, on_delete=models.CASCADE, null=True,
                                                blank=True, related_name="phones")
+    # A contact person's line, or the line of a service at one place (HSDS lists the same phone
+    # under several owners; a link its owner drops leaves the others).
+    contact = models.ForeignKey("Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="phones")
+    service_at_location = models.ForeignKey(ServiceAtLocation, on_delete=models.SET_NULL, null=True, blank=True,
+                                            related_name="phones")
     number = models.CharField(_("numéro"), max_length=40)
     extension = models.PositiveIntegerField(_("poste"), null=True, blank=True)
     type = models.CharField(_("type"), max_length=20, blank=True)
@@ -246,6 +239,29 @@ class Phone(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Language(models.Model):
+    """A language spoken by a service, at a place or on a phone line (HSDS lists it under each).
+
+    As HSDS does, one language record may be listed by a service, its place and a phone at once:
+    one row here, linked to each. A link that its owner drops leaves the others.
+    """
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="languages")
+    location = models.ForeignKey(Location, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="languages")
+    phone = models.ForeignKey(Phone, on_delete=models.SET_NULL, null=True, blank=True, related_name="languages")
+    name = models.CharField(_("langue"), max_length=100)
+    code = models.CharField(_("code"), max_length=10, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Contact(models.Model):
@@ -275,6 +291,22 @@ class Schedule(models.Model):
     valid_from = models.DateField(_("à partir du"), null=True, blank=True)
     valid_to = models.DateField(_("jusqu'au"), null=True, blank=True)
     description = models.CharField(_("description"), max_length=500, blank=True)
+    # The rest of HSDS's recurrence rule (RFC 5545 names), kept as given: every 2 weeks
+    # (``interval``), the week's first day (``wkst``), days of the month, a first and last date...
+    interval = models.PositiveSmallIntegerField(_("intervalle"), null=True, blank=True)
+    wkst = models.CharField(_("premier jour de la semaine"), max_length=2, blank=True,
+                            choices=[(d, d) for d in ("MO", "TU", "WE", "TH", "FR", "SA", "SU")])
+    dtstart = models.DateField(_("première occurrence"), null=True, blank=True)
+    until = models.DateField(_("dernière occurrence"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("nombre d'occurrences"), null=True, blank=True)
+    bymonthday = models.CharField(_("jours du mois"), max_length=100, blank=True)
+    byweekno = models.CharField(_("semaines de l'année"), max_length=200, blank=True)
+    byyearday = models.CharField(_("jours de l'année"), max_length=400, blank=True)
+    timezone = models.DecimalField(_("fuseau (décalage UTC en heures)"), max_digits=4, decimal_places=2,
+                                   null=True, blank=True)
+    schedule_link = models.URLField(_("lien d'horaire"), max_length=500, blank=True)
+    attending_type = models.CharField(_("façon d'y assister"), max_length=500, blank=True)
+    notes = models.CharField(_("notes"), max_length=1000, blank=True)
 
     def __str__(self) -> str:
         return f"{self.byday} {self.opens_at}-{self.closes_at}"

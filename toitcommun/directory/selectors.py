@@ -100,10 +100,13 @@ def open_at(moment: datetime.datetime) -> Q:
     """Services with an opening-hours rule (on the service or one of its places) covering this moment."""
     local = timezone.localtime(moment)
     day, now, today = DAYS[local.weekday()], local.time(), local.date()
+    # A rule of every other week or of some days of the month cannot say "open now" without
+    # counting from its first date: only weekly rules answer (the page shows the others in words).
     covering = Schedule.objects.filter(
         Q(byday__contains=day, opens_at__lte=now, closes_at__gt=now)
         & (Q(valid_from__isnull=True) | Q(valid_from__lte=today))
         & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        & Q(freq="WEEKLY") & (Q(interval__isnull=True) | Q(interval__lte=1))
     )
     return (Q(Exists(covering.filter(service=OuterRef("pk"))))
             | Q(Exists(covering.filter(location__service_at_locations__service=OuterRef("pk"))))
@@ -183,11 +186,12 @@ def _json_contains_supported() -> bool:
 def service_get(pk: Any, *, include_retired: bool = False) -> Service:
     """One service with everything its page shows, or NotFound (also for a retired one, to the public)."""
     qs = Service.objects.select_related("directory_organization", "verified_by").prefetch_related(
-        "categories", "languages", "service_areas", "contacts", "phones",
+        "categories", "languages", "service_areas", "contacts__phones", "phones__languages",
         Prefetch("schedules", queryset=Schedule.objects.order_by("opens_at")),
         Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related(
-            "location__municipality").prefetch_related("location__addresses", "location__phones",
-                                                       "location__schedules")),
+            "location__municipality").prefetch_related("location__addresses", "location__phones__languages",
+                                                       "location__schedules", "location__languages",
+                                                       "phones__languages", "schedules")),
     )
     if not include_retired:
         qs = qs.exclude(status=ServiceStatus.DEFUNCT)
@@ -236,11 +240,13 @@ def services_for_export() -> QuerySet[Service]:
     return (
         Service.objects.select_related("directory_organization", "verified_by")
         .prefetch_related(
-            "directory_organization__phones", "phones", "schedules", "service_areas", "languages", "contacts",
+            "directory_organization__phones__languages", "phones__languages", "schedules", "service_areas",
+            "languages", "contacts__phones__languages",
             Prefetch("categories", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
             Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location")
-                     .prefetch_related("schedules", "location__addresses", "location__phones",
-                                       "location__schedules")),
+                     .prefetch_related("schedules", "phones__languages", "location__addresses",
+                                       "location__phones__languages", "location__schedules",
+                                       "location__languages")),
         )
         .order_by("id")
     )

@@ -114,9 +114,11 @@ class PhoneLine:
     href: str
     extension: int | None
     description: str
+    languages: str = ""
 
 
-def _phone_lines(phones: Iterable[Phone]) -> list[PhoneLine]:
+def _phone_lines(phones: Iterable[Phone], *, with_languages: bool = False) -> list[PhoneLine]:
+    """Phones as the page shows them, one line per number; their languages when prefetched (one service's page)."""
     lines, seen = [], set()
     for p in phones:
         digits = re.sub(r"[^\d+]", "", p.number)
@@ -126,7 +128,9 @@ def _phone_lines(phones: Iterable[Phone]) -> list[PhoneLine]:
         href = f"tel:{digits}" + (f",{p.extension}" if p.extension else "")
         kind = PHONE_TYPES.get(p.type.strip().lower(), p.type)  # HSDS types; "voice" goes without saying
         lines.append(PhoneLine(number=p.number, href=href, extension=p.extension,
-                               description=p.description or str(kind)))
+                               description=p.description or str(kind),
+                               languages=", ".join(lang.name for lang in p.languages.all())
+                               if with_languages else ""))
     return lines
 
 
@@ -319,12 +323,28 @@ def _validity_text(start: datetime.date | None, end: datetime.date | None) -> st
     return ""
 
 
+def _recurrence_text(schedule: Schedule) -> str:
+    """What HSDS's rule adds to the days: every other week, days of the month."""
+    every = schedule.interval or 1
+    if schedule.freq == "MONTHLY":
+        days = [_("1er") if d.strip() == "1" else d.strip() for d in schedule.bymonthday.split(",") if d.strip()]
+        parts = [_("tous les %(n)s mois") % {"n": every}] if every > 1 else []
+        if len(days) == 1:
+            parts.append(_("le %(day)s du mois") % {"day": days[0]})
+        elif days:
+            parts.append(_("les %(days)s et %(last)s du mois") % {"days": ", ".join(days[:-1]), "last": days[-1]})
+        return ", ".join(parts) or _("tous les mois")
+    if every > 1:
+        return _("toutes les %(n)s semaines") % {"n": every}
+    return ""
+
+
 def hours_lines(schedules: Iterable[Schedule], where: str = "") -> list[HoursLine]:
     """Schedule rows in plain words; rows for the same days join: 'du lundi au vendredi, de 9 h à 12 h et de 13 h à 16 h'."""
     groups: dict[tuple[Any, ...], list[Schedule]] = {}
     for s in schedules:
         key = (",".join(d for d in DAYS if d in {x.strip().upper() for x in s.byday.split(",")}),
-               s.valid_from, s.valid_to, s.description.strip())
+               s.valid_from, s.valid_to, s.description.strip(), _recurrence_text(s))
         groups.setdefault(key, []).append(s)
 
     def order(item: tuple[tuple[Any, ...], list[Schedule]]) -> tuple[int, datetime.time]:
@@ -333,11 +353,11 @@ def hours_lines(schedules: Iterable[Schedule], where: str = "") -> list[HoursLin
         return first, min((r.opens_at or datetime.time(0)) for r in rows)
 
     lines = []
-    for (days, start, end, description), rows in sorted(groups.items(), key=order):
+    for (days, start, end, description, recurrence), rows in sorted(groups.items(), key=order):
         spans = [_span_text(r.opens_at, r.closes_at)
                  for r in sorted(rows, key=lambda r: r.opens_at or datetime.time(0))]
-        parts = [p for p in (_validity_text(start, end), _days_text(days), _(" et ").join(p for p in spans if p))
-                 if p]
+        parts = [p for p in (_validity_text(start, end), recurrence, _days_text(days),
+                             _(" et ").join(p for p in spans if p)) if p]
         text = ", ".join(parts)
         if description:
             text = f"{text} ({description})" if text else description
@@ -353,12 +373,14 @@ def _service_context(service: Service, user: Any = None) -> dict[str, Any]:
     for sal in service.service_at_locations.all():
         where = sal.location.name if several else ""
         hours += hours_lines(sal.location.schedules.all(), where) + hours_lines(sal.schedules.all(), where)
-    phones = list(service.phones.all()) + [p for loc in locations for p in loc.phones.all()]
+    phones = list(service.phones.all())
+    for sal in service.service_at_locations.all():
+        phones += list(sal.phones.all()) + list(sal.location.phones.all())
     points = [p for p in (_map_point(service, loc) for loc in locations) if p]
     clientele_labels = dict(Clientele.choices)
     return {
         "service": service, "organization": service.directory_organization, "locations": locations,
-        "hours": hours, "phones": _phone_lines(phones), "map_points": points,
+        "hours": hours, "phones": _phone_lines(phones, with_languages=True), "map_points": points,
         "approximate_position": any(loc.position_is_approximate for loc in locations),
         "is_open": bool(_open_ids([service], timezone.now())),
         "clienteles": [clientele_labels[c] for c in service.clienteles if c in clientele_labels],

@@ -10,7 +10,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..models import Address, Location, Phone, Schedule, Service, TaxonomyTerm
+from ..models import (
+    Address,
+    Contact,
+    Language,
+    Location,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 from ..selectors import clientele_terms, services_for_export
 from .schema import ACCESSIBILITY_KEY, LINK_AUDIENCE, LINK_CATEGORY, TERRITORY_URN, is_email
 
@@ -59,9 +69,21 @@ def attribute_id(service_id: uuid.UUID, term_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(service_id, str(term_id))
 
 
+def _offset(value: Decimal | None) -> int | float | None:
+    """A UTC offset in hours as JSON writes it: 3, -4, 5.5."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _language_doc(language: Language) -> dict[str, Any]:
+    return _clean({"id": str(language.id), "name": language.name, "code": language.code, "note": language.note})
+
+
 def _phone_doc(phone: Phone) -> dict[str, Any]:
     return _clean({"id": str(phone.id), "number": phone.number, "extension": phone.extension,
-                   "type": phone.type, "description": phone.description}, keep=["number"])
+                   "type": phone.type, "description": phone.description,
+                   "languages": _by_id(_language_doc(lang) for lang in phone.languages.all())}, keep=["number"])
 
 
 def _schedule_doc(schedule: Schedule) -> dict[str, Any]:
@@ -69,8 +91,25 @@ def _schedule_doc(schedule: Schedule) -> dict[str, Any]:
         "id": str(schedule.id), "freq": schedule.freq, "byday": schedule.byday,
         "opens_at": _time(schedule.opens_at), "closes_at": _time(schedule.closes_at),
         "valid_from": _date(schedule.valid_from), "valid_to": _date(schedule.valid_to),
-        "description": schedule.description,
+        "description": schedule.description, "interval": schedule.interval, "wkst": schedule.wkst,
+        "dtstart": _date(schedule.dtstart), "until": _date(schedule.until), "count": schedule.count,
+        "bymonthday": schedule.bymonthday, "byweekno": schedule.byweekno, "byyearday": schedule.byyearday,
+        "timezone": _offset(schedule.timezone), "schedule_link": schedule.schedule_link,
+        "attending_type": schedule.attending_type, "notes": schedule.notes,
     })
+
+
+def _contact_doc(contact: Contact) -> dict[str, Any]:
+    return _clean({"id": str(contact.id), "name": contact.name, "title": contact.title,
+                   "department": contact.department, "email": contact.email,
+                   "phones": _by_id(_phone_doc(p) for p in contact.phones.all())})
+
+
+def _service_at_location_doc(sal: ServiceAtLocation) -> dict[str, Any]:
+    return _clean({"id": str(sal.id), "description": sal.description,
+                   "phones": _by_id(_phone_doc(p) for p in sal.phones.all()),
+                   "schedules": _by_id(_schedule_doc(s) for s in sal.schedules.all()),
+                   "location": _location_doc(sal.location)})
 
 
 def _address_doc(address: Address) -> dict[str, Any]:
@@ -95,6 +134,7 @@ def _location_doc(location: Location) -> dict[str, Any]:
         "addresses": _by_id(_address_doc(a) for a in location.addresses.all()),
         "phones": _by_id(_phone_doc(p) for p in location.phones.all()),
         "schedules": _by_id(_schedule_doc(s) for s in location.schedules.all()),
+        "languages": _by_id(_language_doc(lang) for lang in location.languages.all()),
         "accessibility": accessibility,
     }, keep=["location_type"])
 
@@ -142,12 +182,7 @@ def service_document(service: Service, *, clienteles: Mapping[str, TaxonomyTerm]
                 "uri": f"{TERRITORY_URN}{a.territory_code}" if a.territory_code else None})
         for a in service.service_areas.all()
     ]
-    at_locations = [
-        _clean({"id": str(sal.id), "description": sal.description,
-                "schedules": _by_id(_schedule_doc(s) for s in sal.schedules.all()),
-                "location": _location_doc(sal.location)})
-        for sal in service.service_at_locations.all()
-    ]
+    at_locations = [_service_at_location_doc(sal) for sal in service.service_at_locations.all()]
     return _clean({
         "id": str(service.id), "organization_id": str(org.id), "name": service.name,
         "alternate_name": service.alternate_name, "description": service.description, "url": service.url,
@@ -164,10 +199,8 @@ def service_document(service: Service, *, clienteles: Mapping[str, TaxonomyTerm]
         "schedules": _by_id(_schedule_doc(s) for s in service.schedules.all()),
         "service_areas": _by_id(areas),
         "service_at_locations": _by_id(at_locations),
-        "languages": _by_id(_clean({"id": str(lang.id), "name": lang.name, "code": lang.code})
-                            for lang in service.languages.all()),
-        "contacts": _by_id(_clean({"id": str(c.id), "name": c.name, "title": c.title, "department": c.department,
-                                   "email": c.email}) for c in service.contacts.all()) if personal else [],
+        "languages": _by_id(_language_doc(lang) for lang in service.languages.all()),
+        "contacts": _by_id(_contact_doc(c) for c in service.contacts.all()) if personal else [],
         "attributes": _by_id(attributes),
     })
 

@@ -116,14 +116,16 @@ MODELS: dict[str, type[models.Model]] = {
 # Records owned by several kinds of parent at once (HSDS lets one phone id appear under a
 # service, its place and its organization): kind -> owner kind -> our foreign key.
 SHARED_LINKS: dict[str, dict[str, str]] = {
-    "phone": {"service": "service_id", "location": "location_id", "organization": "directory_organization_id"},
+    "phone": {"service": "service_id", "location": "location_id", "organization": "directory_organization_id",
+              "contact": "contact_id", "service_at_location": "service_at_location_id"},
+    "language": {"service": "service_id", "location": "location_id", "phone": "phone_id"},
     "schedule": {"service": "service_id", "location": "location_id",
                  "service_at_location": "service_at_location_id"},
 }
 # Records with one parent: kind -> (parent kind, foreign key).
 OWNED: dict[str, tuple[str, str]] = {
     "address": ("location", "location_id"), "service_area": ("service", "service_id"),
-    "language": ("service", "service_id"), "contact": ("service", "service_id"),
+    "contact": ("service", "service_id"),
     "service_at_location": ("service", "service_id"),
 }
 
@@ -196,6 +198,18 @@ class _Planner:
             self.error(f"{path}.{name}", _("%(value)s n'est pas une coordonnée en degrés.") % {"value": value})
             return None
         return number
+
+    def utc_offset(self, doc: Mapping[str, Any], path: str) -> Decimal | None:
+        """HSDS's ``timezone``: the offset from UTC in hours (-14 to 14, quarter hours at most)."""
+        value = doc.get("timezone")
+        if value is None:
+            return None
+        number = Decimal(str(value))
+        if not number.is_finite() or abs(number) > 14 or number != number.quantize(Decimal("0.01")):
+            self.error(f"{path}.timezone", _("%(value)s n'est pas un décalage horaire en heures (de -14 à 14).")
+                       % {"value": value})
+            return None
+        return number.quantize(Decimal("0.01"))
 
     def parsed(self, doc: Mapping[str, Any], name: str, path: str, kind: str) -> Any:
         value = doc.get(name)
@@ -275,15 +289,15 @@ class _Planner:
         for i, sal in enumerate(doc.get("service_at_locations", [])):
             self.service_at_location(sal, f"$.service_at_locations[{i}]", pk)
         for i, lang in enumerate(doc.get("languages", [])):
-            path = f"$.languages[{i}]"
-            self.note_dropped("language", lang)
-            language = self.texts(lang, Language, ["name", "code"], path)
-            self.put("language", self.uid(lang["id"]), language | {"service_id": pk}, path)
+            self.language(lang, f"$.languages[{i}]", "service", pk)
         for i, contact in enumerate(doc.get("contacts", [])):
             path = f"$.contacts[{i}]"
             self.note_dropped("contact", contact)
             fields = self.texts(contact, Contact, ["name", "title", "department", "email"], path)
-            self.put("contact", self.uid(contact["id"]), fields | {"service_id": pk}, path)
+            contact_id = self.uid(contact["id"])
+            self.put("contact", contact_id, fields | {"service_id": pk}, path)
+            for j, phone in enumerate(contact.get("phones", [])):
+                self.phone(phone, f"{path}.phones[{j}]", "contact", contact_id)
         for i, attribute in enumerate(doc.get("attributes", [])):
             self.attribute(attribute, f"$.attributes[{i}]", plan)
 
@@ -330,15 +344,29 @@ class _Planner:
         fields: dict[str, Any] = self.texts(doc, Phone, ["number", "type", "description"], path)
         fields["extension"] = self.integer(doc, "extension", path, 2147483647)
         link = SHARED_LINKS["phone"][owner_kind]
-        self.put("phone", self.uid(doc["id"]), fields, path, links={link: owner})
+        pk = self.uid(doc["id"])
+        self.put("phone", pk, fields, path, links={link: owner})
+        for i, lang in enumerate(doc.get("languages", [])):
+            self.language(lang, f"{path}.languages[{i}]", "phone", pk)
+
+    def language(self, doc: Mapping[str, Any], path: str, owner_kind: str, owner: uuid.UUID) -> None:
+        self.note_dropped("language", doc)
+        fields = self.texts(doc, Language, ["name", "code", "note"], path)
+        link = SHARED_LINKS["language"][owner_kind]
+        self.put("language", self.uid(doc["id"]), fields, path, links={link: owner})
 
     def schedule(self, doc: Mapping[str, Any], path: str, owner_kind: str, owner: uuid.UUID) -> None:
         self.note_dropped("schedule", doc)
         fields: dict[str, Any] = self.texts(doc, Schedule, ["freq", "byday", "description"], path)
         for name in ("opens_at", "closes_at"):
             fields[name] = self.parsed(doc, name, path, "time")
-        for name in ("valid_from", "valid_to"):
+        fields |= self.texts(doc, Schedule, ["wkst", "bymonthday", "byweekno", "byyearday", "schedule_link",
+                                             "attending_type", "notes"], path)
+        for name in ("valid_from", "valid_to", "dtstart", "until"):
             fields[name] = self.parsed(doc, name, path, "date")
+        fields["interval"] = self.integer(doc, "interval", path, 32767)
+        fields["count"] = self.integer(doc, "count", path, 2147483647)
+        fields["timezone"] = self.utc_offset(doc, path)
         link = SHARED_LINKS["schedule"][owner_kind]
         self.put("schedule", self.uid(doc["id"]), fields, path, links={link: owner})
 
@@ -379,6 +407,8 @@ class _Planner:
                        % {"service": service, "location": location_id, "other": other})
         fields = self.texts(doc, ServiceAtLocation, ["description"], path)
         self.put("service_at_location", pk, fields | {"service_id": service, "location_id": location_id}, path)
+        for i, phone in enumerate(doc.get("phones", [])):
+            self.phone(phone, f"{path}.phones[{i}]", "service_at_location", pk)
         for i, schedule in enumerate(doc.get("schedules", [])):
             self.schedule(schedule, f"{path}.schedules[{i}]", "service_at_location", pk)
 
@@ -415,6 +445,8 @@ class _Planner:
             self.phone(phone, f"{path}.phones[{i}]", "location", pk)
         for i, schedule in enumerate(doc.get("schedules", [])):
             self.schedule(schedule, f"{path}.schedules[{i}]", "location", pk)
+        for i, lang in enumerate(doc.get("languages", [])):
+            self.language(lang, f"{path}.languages[{i}]", "location", pk)
         return pk
 
     def municipality_of(self, addresses: list[dict[str, Any]]) -> int | None:

@@ -126,7 +126,7 @@ class _Writer:
                     self.touch(owner_kind, desired[attname])
             if all(desired[attname] is None for attname in owners.values()):
                 if row is not None:
-                    row.delete()
+                    manager.filter(pk=pk).delete()
                     self.report.count(kind, "deleted")
                 continue
             if row is None:
@@ -142,6 +142,11 @@ class _Writer:
                 row.save(update_fields=differing)
                 self.report.count(kind, "changed")
             self.touch(kind, pk)
+        # Rows whose last owner went (a phone of a dropped contact, the language of a deleted phone).
+        orphans = manager.filter(**{f"{attname}__isnull": True for attname in owners.values()})
+        deleted, _per_model = orphans.delete()
+        if deleted:
+            self.report.count(kind, "deleted", deleted)
 
     def service_rows(self) -> dict[uuid.UUID, dict[str, Any]]:
         """The services' fields, keeping who verified each when the document agrees with us."""
@@ -196,13 +201,18 @@ class _Writer:
 
         self.prune("address", records["address"])
         self.upsert("address", {pk: r.fields for pk, r in records["address"].items()})
-        self.sync_shared("phone", {"service_id": self.services_in_run, "location_id": set(records["location"]),
-                                   "directory_organization_id": set(records["organization"])})
-        self.sync_shared("schedule", {"service_id": self.services_in_run, "location_id": set(records["location"]),
-                                      "service_at_location_id": sal_keep})
-        for kind in ("service_area", "language", "contact"):
+        for kind in ("service_area", "contact"):
             self.prune(kind, records[kind])
             self.upsert(kind, {pk: r.fields for pk, r in records[kind].items()})
+        # A dropped contact or service-at-location has let go of its phones (SET_NULL): the
+        # sync keeps the links the documents list and deletes the phones nobody lists any more.
+        self.sync_shared("phone", {"service_id": self.services_in_run, "location_id": set(records["location"]),
+                                   "directory_organization_id": set(records["organization"]),
+                                   "contact_id": set(records["contact"]), "service_at_location_id": sal_keep})
+        self.sync_shared("schedule", {"service_id": self.services_in_run, "location_id": set(records["location"]),
+                                      "service_at_location_id": sal_keep})
+        self.sync_shared("language", {"service_id": self.services_in_run, "location_id": set(records["location"]),
+                                      "phone_id": set(records["phone"])})
         self.taxonomy_links()
 
     def release_schedules_of_dropped_places(self, keep: set[uuid.UUID]) -> None:
