@@ -216,9 +216,9 @@ def test_live_update_answers_with_the_results_fragment_only(client, world):
 
 
 def test_place_suggestions_carry_the_code(client, world):
-    body = client.get("/repertoire/lieux/", {"territory": "thetf"}).content.decode()
-    assert '<option value="Thetford Mines (31084)">Municipalité</option>' in body
-    assert client.get("/repertoire/lieux/", {"territory": "x"}).content.decode().strip() == ""
+    items = client.get("/repertoire/lieux/", {"q": "thetf"}).json()["items"]
+    assert [(i["code"], i["name"], i["level_label"]) for i in items] == [("31084", "Thetford Mines", "Municipalité")]
+    assert client.get("/repertoire/lieux/", {"q": "x"}).json() == {"items": []}
 
 
 def test_results_are_paginated_twenty_by_twenty(client, world):

@@ -43,7 +43,7 @@ NOT_PAGES = {
     "housing:import_template": "a CSV file",
     "organizations:membership_add": "POST only: answers the organization page (walked) or its fragment",
     "organizations:membership_end": "POST only: answers the organization page (walked) or its fragment",
-    "directory:territory_suggestions": "htmx fragment of the search form's suggestions",
+    "directory:territory_suggestions": "JSON: the public search place box's suggestions (combobox)",
     "territory:suggest": "JSON: the territory combobox's suggestions",
     "directory_staff:hours_preview": "htmx fragment of the service form's opening hours (walked within that form)",
     "directory_staff:service_verify": "POST only: answers the staff list (walked) or its row",
@@ -126,6 +126,7 @@ VISITS = [
     Visit("housing:building", args=_building),
     Visit("directory:search"),
     Visit("directory:search", query="q=aide&territory=Thetford", label="directory-search-results"),
+    Visit("directory:search", query="territory=G6G+1N1&sort=distance", label="directory-search-distance"),
     Visit("directory:service", args=_service),
     Visit("directory:service_sheet", args=_service),
     # Signed in: the administrator sees every page and the longest navigation.

@@ -36,6 +36,8 @@ from toitcommun.api_params import (
 )
 from toitcommun.errors import ValidationFailed, VersionConflict
 from toitcommun.territory.api import municipality_pk_for
+from toitcommun.territory.places import place_resolve
+from toitcommun.territory.selectors import TerritoryNotChosen
 
 from .forms import MAX_AGE, MAX_LANGUAGES, MAX_SERVICE_AREAS, hours_text
 from .models import Clientele, Correction, DirectoryOrganization, Service, TaxonomyTerm
@@ -45,6 +47,7 @@ from .selectors import (
     corrections_proposed_by,
     corrections_to_decide,
     search_query,
+    service_distance_km,
     service_get,
     services_search,
 )
@@ -192,16 +195,40 @@ class ServiceDetail(ServiceOut):
         return hours_text(list(obj.schedules.all()))
 
 
+class ServiceFound(ServiceOut):
+    distance_km: float | None = Field(
+        None, description="Kilometres from the place searched to the service's nearest place, when both have a point")
+
+
+class SearchPlaceOut(Schema):
+    """The place the search took what was typed as."""
+
+    code: str = Field(description="The territory whose services serve the place")
+    name: str
+    level: str
+    postal_code: str = Field(description="The postal code or FSA typed, written properly (G6G 1N1), or empty")
+    fsa_name: str = Field(description="The forward sortation area's name in the open FSA file, or empty")
+    latitude: float | None = Field(description="Where distances are measured from, when the place has a point")
+    longitude: float | None
+
+
 class ServiceList(Schema):
-    items: list[ServiceOut]
+    items: list[ServiceFound]
     count: int
     limit: int
     offset: int
+    place: SearchPlaceOut | None = Field(None, description="What the territory parameter was taken as")
 
 
 class ServiceFilters(Schema):
     q: str = Field("", max_length=200, description="Words to find, any case or accent")
-    territory: str = Field("", max_length=12, description="QC, a region, an MRC or a municipality code")
+    territory: str = Field("", max_length=100, description="Where: a code (QC, 12, 310, 31084), a name as people "
+                           "write it (Thetford Mines, MRC des Appalaches, St-Joseph-de-Beauce), or a postal code or "
+                           "FSA (G6G 1N1, g6g1n1, G6G). A name that names no place, or several, answers 422 with "
+                           "the places it may mean")
+    sort: Literal["relevance", "distance"] = Field(
+        "relevance", description="distance: nearest first, from a municipality's or a postal code's point "
+        "(422 for a place without one: an MRC, a region)")
     category: str = Field("", max_length=60, description="A category code")
     clientele: Annotated[Clientele | None, BeforeValidator(lambda value: value or None)] = Field(
         None, description="Who the service is for")
@@ -330,11 +357,24 @@ def _form_data(fields: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/services", response=ServiceList, summary="Search services (as the public directory page)")
 def service_list(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[str, Any]:
-    query = search_query(text=filters.q, territory=filters.territory, category=filters.category,
-                         clientele=filters.clientele or "", open_now=filters.open_now)
+    try:
+        place = place_resolve(filters.territory)
+    except TerritoryNotChosen as refusal:
+        raise ValidationFailed({"territory": [str(refusal)]}) from None
+    query = search_query(text=filters.q, territory=place.territory.code if place else "", category=filters.category,
+                         clientele=filters.clientele or "", open_now=filters.open_now,
+                         origin=place.point if place else None, sort=filters.sort)
     found = services_search(query)
     page = list(found[filters.offset : filters.offset + filters.limit])
-    return {"items": page, "count": found.count(), "limit": filters.limit, "offset": filters.offset}
+    for service in page:
+        service.distance_km = service_distance_km(service, query.origin)  # type: ignore[attr-defined]
+    described = None
+    if place is not None:
+        described = {"code": place.territory.code, "name": place.territory.name, "level": str(place.territory.level),
+                     "postal_code": place.postal_code, "fsa_name": place.fsa_name,
+                     "latitude": place.latitude, "longitude": place.longitude}
+    return {"items": page, "count": found.count(), "limit": filters.limit, "offset": filters.offset,
+            "place": described}
 
 
 @router.get("/services/{service_id}", response=ServiceDetail, summary="One service (not a retired one)")

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import datetime
+import math
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.errors import NotFound, ValidationFailed
 from toitcommun.territory.models import Mrc, Municipality
+from toitcommun.territory.places import distance_km
 from toitcommun.territory.selectors import TerritoryRef, territory_get
 
 from .models import (
@@ -44,12 +60,25 @@ class SearchQuery:
     category: str = ""
     clientele: str = ""
     open_now: bool = False
+    # Where distances are measured from (a municipality's or a postal code's point), and the order.
+    origin: tuple[float, float] | None = None
+    sort: str = "relevance"
+
+
+SORTS = ("relevance", "distance")
 
 
 def search_query(*, text: str = "", territory: str = "", category: str = "", clientele: str = "",
-                 open_now: bool = False) -> SearchQuery:
-    """Validate search input; unknown territory, category or clientele is a ValidationFailed naming the field."""
+                 open_now: bool = False, origin: tuple[float, float] | None = None,
+                 sort: str = "relevance") -> SearchQuery:
+    """Validate search input; unknown territory, category, clientele or sort is a ValidationFailed naming
+    the field. Sorting by distance needs an origin (a place with a point)."""
     errors: dict[str, list[str]] = {}
+    sort = sort or "relevance"
+    if sort not in SORTS:
+        errors["sort"] = [_("Tri inconnu : %(sort)s.") % {"sort": sort[:20]}]
+    elif sort == "distance" and origin is None:
+        errors["sort"] = [_("Le tri par distance demande un lieu précis : une municipalité ou un code postal.")]
     text = (text or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
         errors["q"] = [_("La recherche est trop longue (%(max)s caractères au plus).") % {"max": MAX_QUERY_LENGTH}]
@@ -65,7 +94,8 @@ def search_query(*, text: str = "", territory: str = "", category: str = "", cli
         errors["clientele"] = [_("Clientèle inconnue : %(code)s.") % {"code": clientele}]
     if errors:
         raise ValidationFailed(errors)
-    return SearchQuery(text=text, territory=ref, category=category, clientele=clientele, open_now=open_now)
+    return SearchQuery(text=text, territory=ref, category=category, clientele=clientele, open_now=open_now,
+                       origin=origin, sort=sort)
 
 
 def serving(territory: TerritoryRef) -> Q:
@@ -138,7 +168,7 @@ def services_search(query: SearchQuery, *, include_retired: bool = False,
             clienteles__icontains=f'"{query.clientele}"')
     if query.open_now:
         qs = qs.filter(open_at(moment or timezone.now()))
-    return (
+    qs = (
         qs.select_related("directory_organization")
         .prefetch_related(
             "categories",
@@ -148,6 +178,35 @@ def services_search(query: SearchQuery, *, include_retired: bool = False,
         )
         .order_by("name", "pk")
     )
+    if query.sort == "distance" and query.origin is not None:
+        qs = qs.annotate(nearest=nearest(query.origin)).order_by(F("nearest").asc(nulls_last=True), "name", "pk")
+    return qs
+
+
+def nearest(origin: tuple[float, float]) -> Subquery:
+    """How far a service's nearest place is from the origin, as a number that orders like the
+    distance (squared degrees of latitude, longitudes shrunk by the cosine of the origin's
+    latitude: within a fraction of a percent of the true order at a region's scale). Plain
+    arithmetic, so SQLite and PostgreSQL order the same way; the page shows true kilometres."""
+    lat0, lng0 = float(origin[0]), float(origin[1])
+    shrink = math.cos(math.radians(lat0))
+    dlat = Cast("location__latitude", FloatField()) - Value(lat0)
+    dlng = (Cast("location__longitude", FloatField()) - Value(lng0)) * Value(shrink)
+    squared = ExpressionWrapper(dlat * dlat + dlng * dlng, output_field=FloatField())
+    closest = (ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__latitude__isnull=False,
+                                                location__longitude__isnull=False)
+               .annotate(squared=squared).order_by("squared").values("squared")[:1])
+    return Subquery(closest, output_field=FloatField())
+
+
+def service_distance_km(service: Service, origin: tuple[float, float] | None) -> float | None:
+    """Kilometres from the origin to the service's nearest place (from prefetched places), if both have points."""
+    if origin is None:
+        return None
+    found = [distance_km(origin, (float(sal.location.latitude), float(sal.location.longitude)))
+             for sal in service.service_at_locations.all()
+             if sal.location.latitude is not None and sal.location.longitude is not None]
+    return round(min(found), 1) if found else None
 
 
 MAX_PAGE_NUMBER = 100_000

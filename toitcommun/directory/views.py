@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
@@ -22,9 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from toitcommun.dates import format_date
 from toitcommun.errors import NotFound, ValidationFailed
-from toitcommun.territory.models import Level
-from toitcommun.territory.selectors import TerritoryRef, territory_search
-from toitcommun.territory.text import fold
+from toitcommun.territory.places import Place, place_resolve, place_suggestions
+from toitcommun.territory.selectors import TerritoryNotChosen, TerritoryRef
 from toitcommun.views import error_page
 from toitcommun.views_common import is_htmx, or_404
 
@@ -36,6 +35,7 @@ from .selectors import (
     categories,
     open_at,
     search_query,
+    service_distance_km,
     service_get,
     services_page,
 )
@@ -43,69 +43,19 @@ from .selectors import (
 PER_PAGE = 20
 MAX_TERRITORY_LENGTH = 100
 SUGGESTIONS = 12
-CANDIDATES = 10
-FIELDS = ("q", "territory", "category", "clientele")
+FIELDS = ("q", "territory", "category", "clientele", "sort")
 FIELD_LABELS = {"q": gettext_lazy("Recherche"), "territory": gettext_lazy("Lieu"),
-                "category": gettext_lazy("Catégorie"), "clientele": gettext_lazy("Clientèle")}
+                "category": gettext_lazy("Catégorie"), "clientele": gettext_lazy("Clientèle"),
+                "sort": gettext_lazy("Trier par")}
 DAY_NAMES = {"MO": gettext_lazy("lundi"), "TU": gettext_lazy("mardi"), "WE": gettext_lazy("mercredi"),
              "TH": gettext_lazy("jeudi"), "FR": gettext_lazy("vendredi"), "SA": gettext_lazy("samedi"),
              "SU": gettext_lazy("dimanche")}
 PHONE_TYPES = {"voice": "", "text": gettext_lazy("texto"), "fax": gettext_lazy("télécopieur"),
                "cell": gettext_lazy("cellulaire"), "video": gettext_lazy("vidéo"), "pager": gettext_lazy("téléavertisseur"),
                "textphone": gettext_lazy("ATS (téléscripteur)")}
-# A territory code as people or the suggestions write it: QC, 12, 310, 31084, TE66; or "Thetford Mines (31084)".
-_CODE = re.compile(r"^(?:QC|TE\d{2}|\d{2,5})$", re.IGNORECASE)
-_CODE_IN_PARENS = re.compile(r"\((QC|TE\d{2}|\d{2,5})\)\s*$", re.IGNORECASE)
-_LEVEL_PREFERENCE: dict[str, int] = {Level.MUNICIPALITY: 0, Level.MRC: 1, Level.REGION: 2}
 
 
 # --- Search -----------------------------------------------------------------------------------
-
-
-@dataclass
-class TerritoryChoice:
-    """What a typed place name resolved to: a code, or a refusal with the places it could mean."""
-
-    code: str = ""
-    error: str = ""
-    candidates: list[TerritoryRef] = field(default_factory=list)
-
-
-def _territory_choice(typed: str) -> TerritoryChoice:
-    """A territory from what a person typed: a code, a suggestion ("Thetford Mines (31084)") or a name.
-
-    A name picks the territory called exactly that (a municipality before an MRC of the same
-    name), else the only one whose name starts with it, else the only one containing it.
-    """
-    typed = typed.strip()
-    if not typed:
-        return TerritoryChoice()
-    if len(typed) > MAX_TERRITORY_LENGTH:
-        return TerritoryChoice(error=_("Le nom du lieu est trop long (%(max)s caractères au plus).")
-                               % {"max": MAX_TERRITORY_LENGTH})
-    in_parens = _CODE_IN_PARENS.search(typed)
-    if in_parens:
-        return TerritoryChoice(code=in_parens.group(1))
-    if _CODE.match(typed):
-        return TerritoryChoice(code=typed)  # search_query says whether it exists
-    folded = fold(typed)
-    found = territory_search(q=typed, limit=200) if folded else []
-
-    def names(ref: TerritoryRef) -> list[str]:
-        return [fold(n) for n in (ref.name, *ref.former_names)]
-
-    exact = sorted((r for r in found if folded in names(r)), key=lambda r: _LEVEL_PREFERENCE.get(r.level, 9))
-    if exact:
-        return TerritoryChoice(code=exact[0].code, candidates=exact[1:])
-    starting = [r for r in found if any(n.startswith(folded) for n in names(r))]
-    if len(starting) == 1 or len(found) == 1:
-        return TerritoryChoice(code=(starting or found)[0].code)
-    if found:
-        shown = (starting + [r for r in found if r not in starting])[:CANDIDATES]
-        return TerritoryChoice(
-            error=_("Plusieurs lieux correspondent à « %(name)s » : choisissez-en un.") % {"name": typed},
-            candidates=shown)
-    return TerritoryChoice(error=_("Territoire inconnu : %(code)s.") % {"code": typed})
 
 
 @dataclass
@@ -144,10 +94,11 @@ class ResultRow:
     municipality: str = ""
     phone: PhoneLine | None = None
     points: list[dict[str, Any]] = field(default_factory=list)
+    distance_km: float | None = None
 
 
-def _result_row(service: Service, is_open: bool) -> ResultRow:
-    row = ResultRow(service=service, is_open=is_open)
+def _result_row(service: Service, is_open: bool, origin: tuple[float, float] | None = None) -> ResultRow:
+    row = ResultRow(service=service, is_open=is_open, distance_km=service_distance_km(service, origin))
     phones = list(service.phones.all())
     for sal in service.service_at_locations.all():
         location = sal.location
@@ -213,12 +164,25 @@ def _page_number(typed: str | None) -> int:
 def search(request: HttpRequest) -> HttpResponse:
     typed = {name: request.GET.get(name, "") for name in FIELDS}
     open_now = request.GET.get("open_now", "") in ("1", "on", "true")
-    choice = _territory_choice(typed["territory"])
-    errors: dict[str, list[str]] = {"territory": [choice.error]} if choice.error else {}
+    errors: dict[str, list[str]] = {}
+    place: Place | None = None
+    candidates: list[TerritoryRef] = []
+    try:
+        place = place_resolve(typed["territory"], code=request.GET.get("territory_code", ""))
+    except TerritoryNotChosen as refusal:
+        errors["territory"] = [str(refusal)]
+        candidates = [s.territory for s in refusal.suggestions]
+    if place is not None:
+        candidates = list(place.alternatives)
+    # Distance needs a place with a point: without one (an MRC, no place yet) the page says so and
+    # keeps the usual order rather than refusing the search.
+    wanted_sort = typed["sort"] or "relevance"
+    sort = "relevance" if wanted_sort == "distance" and not (place and place.point) else wanted_sort
     query = None
     try:
-        query = search_query(text=typed["q"], territory=choice.code, category=typed["category"],
-                             clientele=typed["clientele"], open_now=open_now)
+        query = search_query(text=typed["q"], territory=place.territory.code if place else "",
+                             category=typed["category"], clientele=typed["clientele"], open_now=open_now,
+                             origin=place.point if place else None, sort=sort)
     except ValidationFailed as refusal:
         errors = {**refusal.errors, **errors}
     context: dict[str, Any] = {
@@ -226,10 +190,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "errors": [{"field": name, "label": FIELD_LABELS.get(name, name), "messages": errors[name]}
                    for name in dict.fromkeys((*FIELDS, *errors)) if errors.get(name)],
         "invalid": set(errors),
-        "candidates": [{"ref": ref, "query": _query_with(request.GET, territory=ref.code)}
-                       for ref in choice.candidates],
-        "territory": None, "page_obj": None, "rows": [], "map_points": [],
+        "candidates": [{"ref": ref, "query": _query_with(request.GET, territory=ref.code, territory_code="")}
+                       for ref in candidates],
+        "territory": None, "place": place, "page_obj": None, "rows": [], "map_points": [],
         "page_query": _query_with(request.GET),
+        "sort": sort,
+        "place_code": place.code if place else "",
     }
     if query is not None and not errors:
         moment = timezone.now()
@@ -237,9 +203,11 @@ def search(request: HttpRequest) -> HttpResponse:
                                  moment=moment)
         services = list(page_obj.object_list)
         open_ids = _open_ids(services, moment)
-        rows = [_result_row(s, s.pk in open_ids) for s in services]
+        rows = [_result_row(s, s.pk in open_ids, query.origin) for s in services]
         context.update({"territory": query.territory, "page_obj": page_obj, "rows": rows,
                         "map_points": [p for row in rows for p in row.points],
+                        "sort": query.sort,
+                        "distance_unavailable": wanted_sort == "distance" and sort != "distance",
                         "filtered": any((query.text, query.territory, query.category, query.clientele,
                                          query.open_now))})
     template = "directory/search.html#results" if is_htmx(request) else "directory/search.html"
@@ -247,19 +215,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def territory_suggestions(request: HttpRequest) -> HttpResponse:
-    """The <option>s of the place field's datalist, for what the person is typing."""
-    typed = request.GET.get("territory", "").strip()[:MAX_TERRITORY_LENGTH]
-    found: list[TerritoryRef] = []
-    if len(fold(typed)) >= 2 and not _CODE_IN_PARENS.search(typed):
-        try:
-            found = territory_search(q=typed, limit=SUGGESTIONS * 4)
-        except NotFound:
-            found = []
-        folded = fold(typed)
-        # Names starting with what was typed first, then the rest, each in the selector's order.
-        found = sorted(found, key=lambda r: (not fold(r.name).startswith(folded),
-                                             _LEVEL_PREFERENCE.get(r.level, 9)))[:SUGGESTIONS]
-    return render(request, "directory/_territory_options.html", {"suggestions": found})
+    """The place box's suggestions, as JSON for the combobox: a postal code (and the municipality it
+    is taken as), or territories by name as everywhere else."""
+    typed = (request.GET.get("q") or request.GET.get("territory") or "").strip()[:MAX_TERRITORY_LENGTH]
+    return JsonResponse({"items": place_suggestions(typed, limit=SUGGESTIONS)})
 
 
 # --- A service ---------------------------------------------------------------------------------

@@ -145,6 +145,34 @@ def search_key(text: str) -> str:
     return key.replace("n d ", "notre dame ") if key.startswith("n d ") else key
 
 
+# What people put before a name ("MRC des Appalaches", "Ville de Lévis", "Municipalité de Adstock",
+# "Région de la Chaudière-Appalaches"), folded, and the level it points to. "MRC" may stand alone
+# ("MRC Beauce-Centre"); the others need their "de": "Ville-Marie" is a name, not a designation.
+_DESIGNATION = re.compile(
+    r"^(?:la |le )?(?:(?P<mrc>municipalite regionale de comte|mrc|territoire equivalent)(?: (?:de la|de l|des|du|de|d))?"
+    r"|(?P<municipality>ville|municipalite de paroisse|municipalite de canton|municipalite de village|"
+    r"municipalite|paroisse|village|canton|cantons unis|cite)(?: (?:de la|de l|des|du|de|d))"
+    r"|(?P<region>region administrative|region)(?: (?:de la|de l|des|du|de|d))) (?P<rest>.+)$")
+# The article a name may begin with ("Les Appalaches", "La Nouvelle-Beauce", "Des Chenaux", "D'Autray").
+_ARTICLE = re.compile(r"^(?:les|le|la|l|des|du|de|d) (?=.)")
+
+
+def typed_key(text: str) -> tuple[str, str]:
+    """What was typed as it is compared, without its designation, and the level that designation
+    points to (or ""): 'MRC des Appalaches' -> ('appalaches', 'mrc')."""
+    key = search_key(text)
+    designation = _DESIGNATION.match(key)
+    if designation is None:
+        return key, ""
+    level = next(name for name in ("mrc", "municipality", "region") if designation[name])
+    return designation["rest"], level
+
+
+def core_key(key: str) -> str:
+    """A search key without its leading article: 'les appalaches' -> 'appalaches'."""
+    return _ARTICLE.sub("", key, count=1)
+
+
 def looks_like_code(text: str) -> bool:
     return bool(_CODE.match(text.strip().upper()))
 
@@ -156,6 +184,8 @@ class TerritorySuggestion:
     territory: TerritoryRef
     context: str = ""
     matched_name: str = ""
+    # How it matched: "code", "exact", "begins", "word", "contains" or "close" (a spelling near it).
+    how: str = ""
 
     @property
     def label(self) -> str:
@@ -167,7 +197,7 @@ class _Candidate:
     ref: TerritoryRef
     context: str
     population: int
-    names: tuple[tuple[str, str], ...]  # (search key, name as written), current name first
+    names: tuple[tuple[str, str, str], ...]  # (search key, name as written, key without article), current first
 
 
 def _fingerprint() -> tuple[Any, ...]:
@@ -189,8 +219,8 @@ def _candidates(levels: list[str]) -> list[_Candidate]:
 def _load_candidates(levels: list[str]) -> list[_Candidate]:
     found: list[_Candidate] = []
 
-    def names(name: str, former: list[str]) -> tuple[tuple[str, str], ...]:
-        return tuple((search_key(n), n) for n in [name, *former])
+    def names(name: str, former: list[str]) -> tuple[tuple[str, str, str], ...]:
+        return tuple((search_key(n), n, core_key(search_key(n))) for n in [name, *former])
 
     if Level.PROVINCE in levels:
         found.append(_Candidate(PROVINCE, "", 0, names(PROVINCE.name, ["Province de Québec", "Tout le Québec"])))
@@ -222,43 +252,53 @@ def _levels(levels: list[str] | None) -> list[str]:
     return wanted
 
 
+HOW = ("exact", "begins", "word", "contains", "close")
+
+
 def territory_suggest(q: str, *, levels: list[str] | None = None, limit: int = 10) -> list[TerritorySuggestion]:
     """Territories for what a person typed, best first: the code or the exact name, then names that
     begin with it, then names with a word that begins with it or that contain it, then close
-    spellings ("Thetfort" finds Thetford Mines). Case, accents, dashes and "St"/"Ste" do not
-    matter; former names count ("Robert-Cliche" finds MRC Beauce-Centre)."""
+    spellings ("Thetfort" finds Thetford Mines). Case, accents, dashes, "St"/"Ste", a designation
+    ("MRC des", "Ville de", "Municipalité de") and a name's article ("Les Appalaches") do not
+    matter; a designation puts its level first. Former names count ("Robert-Cliche" finds MRC
+    Beauce-Centre)."""
     from rapidfuzz import fuzz, process
 
     text = (q or "").strip()[:100]
-    key = search_key(text)
+    key, hinted = typed_key(text)
     if not key:
         return []
+    core = core_key(key)
     candidates = _candidates(_levels(levels))
     code = text.upper()
-    # (tier, -score, former?, level, -population, name) -> best per territory
+    # (tier, -score, other level than the designation's?, former?, level, -population, name) -> best per territory
     ranked: dict[str, tuple[tuple[Any, ...], TerritorySuggestion]] = {}
 
-    def offer(candidate: _Candidate, rank: tuple[Any, ...], matched: str) -> None:
-        full = (*rank, LEVEL_ORDER[candidate.ref.level], -candidate.population, candidate.ref.name)
+    def offer(candidate: _Candidate, tier: int, score: float, former: bool, matched: str) -> None:
+        full = (tier, -score, bool(hinted) and candidate.ref.level != hinted, former,
+                LEVEL_ORDER[candidate.ref.level], -candidate.population, candidate.ref.name)
         kept = ranked.get(candidate.ref.code)
         if kept is None or full < kept[0]:
-            ranked[candidate.ref.code] = (full, TerritorySuggestion(candidate.ref, candidate.context, matched))
+            how = "code" if tier == 0 and score > 0 else HOW[tier]
+            ranked[candidate.ref.code] = (full, TerritorySuggestion(candidate.ref, candidate.context, matched, how))
 
     keys: list[tuple[str, int, int]] = []  # search key, candidate index, name index
     for i, candidate in enumerate(candidates):
         if candidate.ref.code == code:
-            offer(candidate, (0, 0, 0), "")
-        for j, (name_key, name) in enumerate(candidate.names):
+            offer(candidate, 0, 1, False, "")
+        for j, (name_key, name, name_core) in enumerate(candidate.names):
             matched = name if j else ""
-            if name_key == key:
-                offer(candidate, (0, 0, j > 0), matched)
-            elif name_key.startswith(key):
-                offer(candidate, (1, 0, j > 0), matched)
+            if name_key == key or name_core == core:
+                offer(candidate, 0, 0, j > 0, matched)
+            elif name_key.startswith(key) or name_core.startswith(core):
+                offer(candidate, 1, 0, j > 0, matched)
             elif f" {key}" in f" {name_key}":
-                offer(candidate, (2, 0, j > 0), matched)
+                offer(candidate, 2, 0, j > 0, matched)
             elif key in name_key:
-                offer(candidate, (3, 0, j > 0), matched)
+                offer(candidate, 3, 0, j > 0, matched)
             keys.append((name_key, i, j))
+            if name_core != name_key:
+                keys.append((name_core, i, j))
     if len(key) >= 3:
         # Close spellings: of the whole name, of its beginning as far as the person has typed,
         # or (closer still) of a part of it ("Megantik" in Lac-Mégantic).
@@ -275,9 +315,15 @@ def territory_suggest(q: str, *, levels: list[str] | None = None, limit: int = 1
         for score, index in scored:
             _k, i, j = keys[index]
             candidate = candidates[i]
-            offer(candidate, (4, -round(score, 1), j > 0), candidate.names[j][1] if j else "")
+            offer(candidate, 4, round(score, 1), j > 0, candidate.names[j][1] if j else "")
     best = sorted(ranked.values(), key=lambda item: item[0])
     return [suggestion for _rank, suggestion in best[:limit]]
+
+
+def names_match(name: str, key: str) -> bool:
+    """Whether a territory's name is what was typed (as ``typed_key`` gives it), article or not."""
+    name_key = search_key(name)
+    return name_key == key or core_key(name_key) == core_key(key)
 
 
 class TerritoryNotChosen(NotFound):
@@ -306,11 +352,13 @@ def territory_resolve(text: str, *, levels: list[str] | None = None) -> Territor
             raise TerritoryNotChosen(_("Territoire inconnu : %(code)s.") % {"code": code.upper()}, [])
         text = with_code["name"]
     suggestions = territory_suggest(text, levels=wanted, limit=5)
-    key = search_key(text)
+    key, hinted = typed_key(text)
     exact = [s for s in suggestions
-             if any(k == key for k in (search_key(n) for n in (s.territory.name, *s.territory.former_names)))]
-    current = [s for s in exact if search_key(s.territory.name) == key]
+             if any(names_match(n, key) for n in (s.territory.name, *s.territory.former_names))]
+    current = [s for s in exact if names_match(s.territory.name, key)]
     chosen = current if current else exact
+    if hinted and len(chosen) > 1 and [s.territory.level for s in chosen].count(hinted) == 1:
+        chosen = [s for s in chosen if s.territory.level == hinted]  # "MRC de Lévis", "Ville de Lévis"
     if len(chosen) == 1:
         return chosen[0].territory
     if len(chosen) > 1:
