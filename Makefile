@@ -1,13 +1,13 @@
 # Toit commun — the only entry points people need.
 PYTHON ?= python3
 VENV := .venv
-export REQUIRE_POSTGRES REQUIRE_BROWSER
+export REQUIRE_POSTGRES REQUIRE_BROWSER REQUIRE_REDIS
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: run dev demo serve test lint bench install messages clean
+.PHONY: run dev demo serve worker test lint bench install messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,11 @@ $(NODE_STAMP): package.json package-lock.json
 install: $(STAMP) $(NODE_STAMP)
 	$(PY) scripts/compile_messages.py
 
-# The demo, served by gunicorn (2 workers, static files by WhiteNoise) on 127.0.0.1:$(PORT).
+# The demo, served by gunicorn (2 workers, static files by WhiteNoise) on 127.0.0.1:$(PORT),
+# with the background worker (long imports and exports) beside it; both stop together.
 run: install
 	$(MAKE) --no-print-directory demo
+	$(PY) manage.py db_worker --interval 0.5 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MAKE) --no-print-directory serve
 
 # The same data, served by Django's reloading development server (DEBUG on).
@@ -43,6 +45,10 @@ serve:
 
 test: install
 	$(PY) scripts/run_tests.py
+
+# The background worker alone (production runs one or more beside the web processes: docs/deploy.md).
+worker:
+	$(PY) manage.py db_worker
 
 lint: install
 	$(VENV)/bin/ruff check .

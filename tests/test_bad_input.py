@@ -259,7 +259,7 @@ def test_a_view_that_takes_files_answers_its_own_limit(client, admin_user):
                             CONTENT_LENGTH=str(100 * 1024 * 1024), **{"wsgi.input": Unreadable()})
 
     assert answer.status_code == 413
-    assert "Le fichier dépasse 10 Mo" in answer.content.decode()
+    assert "Le fichier dépasse 32 Mo" in answer.content.decode()
 
 
 @pytest.mark.django_db

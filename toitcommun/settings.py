@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "toitcommun.access",
     "toitcommun.territory",
     "toitcommun.organizations",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "toitcommun.people",
     "toitcommun.support",
     "toitcommun.collective",
+    "toitcommun.jobs",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +134,54 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_from_url(url: str) -> dict:
+    """Django's cache settings for CACHE_URL: ``redis://host:port/db`` (or ``rediss://``,
+    ``unix://``), ``locmem://`` (the default: this process only), ``file:///path`` or ``dummy://``."""
+    if not url or url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[len("locmem://"):]}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "toitcommun")}
+    if url.startswith("file://"):
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": url[len("file://"):]}
+    if url == "dummy://":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL: unknown scheme in {url.split(':', 1)[0]!r} (redis, locmem, file, dummy).")
+
+
+# The cache (pages and fragments, sessions, rate limits): local to each process unless CACHE_URL
+# names a shared one. Every process of a deployment with more than one must share it (Redis).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {"default": cache_from_url(CACHE_URL)}
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"].endswith(("RedisCache", "FileBasedCache"))
+# A background job's progress, published by the worker and read by every web process: the shared
+# cache, or else files under var/ that the processes of one machine share (`make run`).
+CACHES["jobs"] = (
+    CACHES["default"] if CACHE_IS_SHARED else
+    {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+     "LOCATION": os.environ.get("JOBS_PROGRESS_DIR") or str(BASE_DIR / "var" / "job-progress")}
+)
+# Sessions live in the database; with a shared cache they are read from it too (cached_db writes
+# through, so a restarted Redis loses none). A cache local to one process is never trusted with
+# them: a logout in one worker would leave the session alive in the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if CACHE_IS_SHARED else "django.contrib.sessions.backends.db"
+)
+
+# Background jobs (long imports and exports): django-tasks, kept in the database and run by
+# `manage.py db_worker` (docs/deploy.md). TASKS_BACKEND=immediate runs them inside the request.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }.get(TASKS_BACKEND) or TASKS_BACKEND,
+        "QUEUES": ["default"],
+    }
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -157,6 +208,9 @@ LOGOUT_REDIRECT_URL = "home"
 # 30 minutes; other usernames from that address, and that username from elsewhere, still
 # sign in. One address that fails often, whatever the usernames, is slowed down rather than
 # locked (LOGIN_IP_SLOWDOWN_*), so that one guesser behind a shared proxy cannot lock out everybody.
+# Failures are counted in the database (axes' database handler), so every process and every
+# machine sees the same count; so is the slowdown, read from the same rows.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -229,6 +283,9 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # unread (toitcommun/request_guard.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_BYTES = 11 * 1024 * 1024
+
+# Housing files larger than this are imported by the background worker, the page showing its progress.
+IMPORT_IN_BACKGROUND_FROM_BYTES = int(os.environ.get("IMPORT_IN_BACKGROUND_FROM_BYTES", str(512 * 1024)))
 
 # Vacancy figures older than this many days (before the date asked about) are shown as stale.
 HOUSING_STALE_AFTER_DAYS = int(os.environ.get("HOUSING_STALE_AFTER_DAYS", "90"))

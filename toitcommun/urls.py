@@ -23,6 +23,7 @@ urlpatterns = [
     path("personnes/", include("toitcommun.people.urls")),
     path("soutien/", include("toitcommun.support.urls")),
     path("vie-collective/", include("toitcommun.collective.urls")),
+    path("travaux/", include("toitcommun.jobs.urls")),
     path("api/v1/", api.urls),
     # The admin signs in through the site's login page, which slows down a guessing address.
     path("admin/login/", RedirectView.as_view(pattern_name="access:login", query_string=True)),

@@ -29,6 +29,7 @@ from toitcommun.demo import ACCOUNTS
 from toitcommun.directory.models import Service, ServiceStatus, TaxonomyTerm
 from toitcommun.directory.services import correction_propose
 from toitcommun.housing.models import Building
+from toitcommun.jobs.models import Job, JobKind, JobStatus
 from toitcommun.organizations.models import Organization
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -54,6 +55,8 @@ NOT_PAGES = {
     "directory_staff:correction_withdraw": "POST only: answers the corrections page (walked)",
     "access:login_lock_lift": "POST only: answers the locks page (walked)",
     "access:api_token_revoke": "POST only: answers the tokens page (walked)",
+    "housing:available_export": "POST only: starts an export job and answers its page (walked as jobs:job)",
+    "jobs:download": "a file (the XLSX an export job made)",
 }
 
 
@@ -105,6 +108,20 @@ def _category() -> list[Any]:
     return [TaxonomyTerm.objects.filter(taxonomy__name__icontains="cat").order_by("name").first().pk]
 
 
+def _running_export() -> list[Any]:
+    job = Job.objects.create(kind=JobKind.HOUSING_EXPORT, status=JobStatus.RUNNING, percent=40,
+                             params={"code": "12", "date": "2016-01-01", "clientele": ""})
+    return [job.pk]
+
+
+def _finished_import() -> list[Any]:
+    lines = ["Lignes lues : 160000, dont 0 inchangées", "Immeubles : 40000 créés, 0 mis à jour"]
+    job = Job.objects.create(kind=JobKind.HOUSING_IMPORT, status=JobStatus.DONE, percent=100,
+                             owner=get_user_model().objects.get(username="admin"), input_name="parc-fictif.csv",
+                             outcome={"lines": lines})
+    return [job.pk]
+
+
 ANON, ADMIN = None, "admin"
 VISITS = [
     Visit("home"),
@@ -140,6 +157,8 @@ VISITS = [
     Visit("housing:building_edit", who=ADMIN, args=_building),
     Visit("housing:availability_report", who=ADMIN, args=_building),
     Visit("housing:import", who=ADMIN),
+    Visit("jobs:job", args=_running_export, label="job-running-export"),
+    Visit("jobs:job", who=ADMIN, args=_finished_import, label="job-finished-import"),
     Visit("directory_staff:list", who=ADMIN),
     Visit("directory_staff:list", who="intervenante", label="directory-staff-list-worker"),
     Visit("directory_staff:service_create", who=ADMIN),

@@ -136,9 +136,9 @@ def test_a_missing_column_is_named_in_the_file_language(admin: Any) -> None:
 
 
 def test_the_model_file_speaks_the_reader_language(client: Any) -> None:
-    french = client.get("/logement/importer/modele.csv").content.decode("utf-8-sig").splitlines()
+    french = client.get("/logement/importer/modele.csv").getvalue().decode("utf-8-sig").splitlines()
     english = client.get("/logement/importer/modele.csv", headers={"Accept-Language": "en"}
-                         ).content.decode("utf-8-sig").splitlines()
+                         ).getvalue().decode("utf-8-sig").splitlines()
 
     assert french[0].split(",")[:7] == ["organisme", "municipalité", "site", "adresse", "mode", "forme",
                                         "clientèle"]
@@ -267,7 +267,7 @@ def test_the_upload_page_refuses_a_body_over_the_limit_without_reading_it(client
     response = client.post("/logement/importer/", {"file": small}, CONTENT_LENGTH=str(100 * 1024 * 1024))
 
     assert response.status_code == 413
-    assert "Le fichier dépasse 10 Mo" in response.content.decode()
+    assert "Le fichier dépasse 32 Mo" in response.content.decode()
     assert not Building.objects.exists()
 
 

@@ -41,7 +41,7 @@ def test_available_page_query_count_does_not_grow_with_buildings(client, housing
 def test_available_page_exports_what_is_shown(client, demo):
     response = client.get("/logement/disponibles/31084/", {"date": "2016-01-01", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    lines = response.getvalue().decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("Municipalité,Site")
     assert len(lines) == 1 + 11  # one row per building and clientele: each Thetford site has one clientele
     response = client.get("/logement/disponibles/31084/", {"date": "2016-01-01", "format": "xlsx"})
@@ -143,4 +143,4 @@ def test_region_page_shows_subdivisions_not_every_building(client, demo, django_
     assert 'id="pick-subdivision"' in response.content.decode()
     response = client.get("/logement/disponibles/12/", {"date": "2016-01-01", "format": "csv"})
     # 18 sites; the Lévis non-profit has two clienteles.
-    assert len(response.content.decode("utf-8-sig").strip().splitlines()) == 1 + 19
+    assert len(response.getvalue().decode("utf-8-sig").strip().splitlines()) == 1 + 19

@@ -37,7 +37,7 @@ def faces(client, building) -> dict[str, str]:
     xlsx = load_workbook(io.BytesIO(client.get("/logement/disponibles/31084/", {"format": "xlsx"}).content))
     return {
         "available page": client.get("/logement/disponibles/31084/").content.decode(),
-        "available csv": client.get("/logement/disponibles/31084/", {"format": "csv"}).content.decode("utf-8-sig"),
+        "available csv": client.get("/logement/disponibles/31084/", {"format": "csv"}).getvalue().decode("utf-8-sig"),
         "available xlsx": repr(list(xlsx.active.iter_rows(values_only=True))),
         "building page": client.get(f"/logement/immeubles/{building.pk}/").content.decode(),
         "building api": client.get(f"/api/v1/buildings/{building.pk}").content.decode(),

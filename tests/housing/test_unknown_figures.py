@@ -189,7 +189,7 @@ def test_subdivision_table_shows_unknown_as_a_dash_and_the_share_known(client, d
 
 def test_export_before_any_report_leaves_unknown_cells_empty_never_zero(client, demo):
     response = client.get("/logement/disponibles/31084/", {"date": BEFORE_ANY_REPORT, "format": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
     assert rows[0][8:] == ["Vacants", "Liste d'attente", "En date du", "Donnée ancienne (plus de 90 jours)"]
     assert len(rows) == 1 + 11
@@ -206,7 +206,7 @@ def test_export_before_any_report_leaves_unknown_cells_empty_never_zero(client, 
 
 def test_export_has_the_report_date_and_a_stale_column(client, thetford_stock):
     response = client.get("/logement/disponibles/31084/", {"date": "2024-03-15", "format": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
     assert [(r[1], r[5], r[8], r[9], r[10], r[11]) for r in rows[1:]] == [
         ("Le Rucher", "Personnes seules", "", "", "", ""),

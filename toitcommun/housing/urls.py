@@ -5,6 +5,7 @@ from . import views
 app_name = "housing"
 urlpatterns = [
     path("disponibles/<str:code>/", views.available, name="available"),
+    path("disponibles/<str:code>/export/", views.available_export_start, name="available_export"),
     path("parc/<str:code>/", views.stock, name="stock"),
     path("immeubles/nouveau/", views.building_create_page, name="building_create"),
     path("immeubles/<int:pk>/", views.building_detail, name="building"),

@@ -10,11 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from toitcommun.errors import PermissionRefused, ValidationFailed
 from toitcommun.territory.models import Level
@@ -35,9 +38,10 @@ from toitcommun.views_common import (
 )
 
 from . import rules
-from .exports import table_response
+from .exports import available_table, table_response
 from .forms import AvailabilityForm, BuildingForm, ImportUploadForm, SummaryQueryForm
 from .imports import ImportRejected, housing_import
+from .jobs import housing_export_start, housing_import_start
 from .models import Clientele, Tenure
 from .selectors import (
     AvailabilityRow,
@@ -46,9 +50,7 @@ from .selectors import (
     buildings_in,
     crosstab,
     housing_summary,
-    known_percent,
     snapshots_of,
-    stale_before,
     summary_by_child,
 )
 
@@ -86,35 +88,14 @@ def _figure_line(row: AvailabilityRow) -> str:
 
 
 def _export_available(request: HttpRequest, territory: TerritoryRef, on: datetime.date, clientele: str,
-                      fmt: str) -> HttpResponse:
+                      fmt: str) -> HttpResponseBase:
     """The available-housing table as CSV or XLSX: an empty cell where nothing is known, never 0."""
-    rows = availability_rows(territory, on, clientele)
-    days = settings.HOUSING_STALE_AFTER_DAYS
-    headers = [_("Municipalité"), _("Site"), _("Adresse"), _("Propriétaire"), _("Tenure"), _("Clientèle"),
-               _("Logements"), _("Logements adaptés"), _("Vacants"), _("Liste d'attente"), _("En date du"),
-               _("Donnée ancienne (plus de %(days)s jours)") % {"days": days}]
-    data = [[r.building.municipality.name, r.building.name, r.building.address, r.building.organization.name,
-             r.building.get_tenure_display(), r.clientele_label, r.units, r.adapted_units, r.vacant_units,
-             r.waiting_list, r.as_of.isoformat() if r.as_of else None,
-             None if r.as_of is None else (_("oui") if r.is_stale else _("non"))] for r in rows]
-    if rules.can_see_reporters(request.user):
-        headers.append(_("Signalé par"))
-        for line, r in zip(data, rows, strict=True):
-            line.append(r.reported_by)
-    total = sum(r.units for r in rows)
-    reported = sum(r.units for r in rows if r.as_of is not None)
-    stale = sum(r.units for r in rows if r.is_stale)
-    notes = [f"{territory.name} ({territory.code})", _("En date du %(date)s") % {"date": on.isoformat()},
-             _("Figures connues pour %(reported)s logements sur %(total)s (%(percent)s %%) ; une case vide est "
-               "une figure inconnue, jamais 0.") % {"reported": reported, "total": total,
-                                                    "percent": known_percent(reported, total) or 0},
-             _("Figures de plus de %(days)s jours (signalées avant le %(date)s) : %(stale)s logements.") % {
-                 "days": days, "date": stale_before(on).isoformat(), "stale": stale}]
-    return table_response(filename=f"logements-disponibles-{territory.code}-{on.isoformat()}", fmt=fmt,
-                          headers=headers, rows=data, title=_("Disponibles"), notes=notes)
+    table = available_table(request.user, territory, on, clientele)
+    return table_response(filename=table.filename, fmt=fmt, headers=table.headers, rows=table.rows,
+                          title=table.title, notes=table.notes)
 
 
-def available(request: HttpRequest, code: str) -> HttpResponse:
+def available(request: HttpRequest, code: str) -> HttpResponseBase:
     territory = or_404(territory_get, code)
     form, on, clientele = _query(request)
     fmt = request.GET.get("format", "")
@@ -151,7 +132,7 @@ def available(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "housing/available.html", context)
 
 
-def stock(request: HttpRequest, code: str) -> HttpResponse:
+def stock(request: HttpRequest, code: str) -> HttpResponseBase:
     territory = or_404(territory_get, code)
     buildings = buildings_in(territory)
     tenure = request.GET.get("tenure", "")
@@ -242,7 +223,8 @@ def availability_report_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "housing/availability_form.html", {"form": form, "building": building})
 
 
-IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# A 160,000-row CSV is about 20 MB; past the background threshold the worker imports it.
+IMPORT_MAX_BYTES = 32 * 1024 * 1024
 
 
 def _import_too_large(request: HttpRequest) -> HttpResponse:
@@ -267,6 +249,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if upload.size > IMPORT_MAX_BYTES:
             form.add_error("file", _("Le fichier dépasse %(max)s Mo : découpez-le ou envoyez un CSV.") % {
                 "max": IMPORT_MAX_BYTES // (1024 * 1024)})
+        elif upload.size >= settings.IMPORT_IN_BACKGROUND_FROM_BYTES:
+            try:
+                job = housing_import_start(actor=request.user, file_name=upload.name, content=upload.read())
+            except PermissionRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                return _go_to(request, reverse("jobs:job", args=[job.pk]))
         else:
             try:
                 summary = housing_import(actor=request.user, file_name=upload.name, content=upload.read())
@@ -278,7 +267,30 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "errors": errors, "summary": summary, "file_name": file_name})
 
 
-def import_template(request: HttpRequest) -> HttpResponse:
+def _go_to(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect after a POST; htmx follows HX-Redirect (a plain 303 would be swapped into the page)."""
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@csrf_exempt
+@require_POST
+def available_export_start(request: HttpRequest, code: str) -> HttpResponse:
+    """Start making a large territory's Excel file in the background, then follow it.
+
+    Without a CSRF token: the page is public (and cached without per-visitor state); starting an
+    export changes nothing and its result goes only to the job's unguessable address.
+    """
+    territory = or_404(territory_get, code)
+    _form, on, clientele = _query(request)
+    job = housing_export_start(actor=request.user, code=territory.code, on=on, clientele=clientele)
+    return _go_to(request, reverse("jobs:job", args=[job.pk]))
+
+
+def import_template(request: HttpRequest) -> HttpResponseBase:
     """The import's model file, its columns and values in the reader's language."""
     from .imports import vocabulary
 

@@ -19,6 +19,7 @@ snapshot by (building, clientele, as_of).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
@@ -41,9 +42,16 @@ from .checking import (
 )
 from .errors import FILE_ROW, HEADER_ROW, ImportRejected, RowError
 from .reading import MAX_ROWS, Table, read_table
-from .writing import ImportSummary, make_plan, read_stored, write
+from .writing import ImportSummary, Progress, make_plan, read_stored, write
 
-__all__ = ["MAX_ROWS", "ImportRejected", "ImportSummary", "RowError", "housing_import", "read_rows"]
+__all__ = ["MAX_ROWS", "ImportRejected", "ImportSummary", "Progress", "RowError", "housing_import", "read_rows"]
+
+# How far along an import is when each stage ends (writing and auditing take most of the time).
+READ_DONE, CHECK_DONE, PLAN_DONE = 0.03, 0.2, 0.25
+
+
+def _no_progress(fraction: float) -> None:
+    return None
 
 
 def _refuse(message: str) -> ImportRejected:
@@ -70,7 +78,8 @@ def read_rows(file_name: str, content: bytes) -> list[dict[str, str]]:
 
 
 def housing_import(*, actor: Any, file_name: str, content: bytes, lang: str | None = None,
-                   dry_run: bool = False, as_system: bool = False) -> ImportSummary:
+                   dry_run: bool = False, as_system: bool = False,
+                   progress: Callable[[float], None] | None = None) -> ImportSummary:
     """Import the housing stock from a CSV or XLSX file, all or nothing.
 
     Creates the organizations, buildings, unit groups and availability snapshots the
@@ -79,14 +88,17 @@ def housing_import(*, actor: Any, file_name: str, content: bytes, lang: str | No
     active one by default); accepted values are named in the file's own language.
     ``as_system`` is for an operator's command on the server: there is no actor
     then, and the audit log says "system". ``dry_run`` checks the file and counts
-    what would change without writing.
+    what would change without writing. ``progress`` is told how far along the import
+    is, from 0 to 1 (a background job shows it as a progress bar).
     """
+    progress = progress or _no_progress
     if as_system and actor is not None:
         raise ValueError("An import run as the system has no actor.")
     with translation.override(lang) if lang else contextlib.nullcontext():
         if not as_system and not rules.can_import_housing(actor):
             raise PermissionRefused(_("Vous ne pouvez pas importer le parc de logements."))
         table = read_table(file_name, content)
+        progress(READ_DONE)
         positions, names = _columns(table)
         language = vocabulary.language_of(table.header) or translation.get_language() or vocabulary.FRENCH
         language = vocabulary.FRENCH if language.startswith("fr") else vocabulary.ENGLISH
@@ -108,7 +120,7 @@ def housing_import(*, actor: Any, file_name: str, content: bytes, lang: str | No
         try:
             with transaction.atomic():
                 summary = _import(actor=actor, as_system=as_system, file_name=name, cells_by_row=cells_by_row,
-                                  dry_run=dry_run, language=language, names=names)
+                                  dry_run=dry_run, language=language, names=names, progress=progress)
         except IntegrityError:
             # Somebody else wrote the same records meanwhile; a second try will match them.
             raise _refuse(_("Une autre modification du parc a eu lieu pendant l'importation : réessayez.")) from None
@@ -116,12 +128,14 @@ def housing_import(*, actor: Any, file_name: str, content: bytes, lang: str | No
 
 
 def _import(*, actor: Any, as_system: bool, file_name: str, cells_by_row: list[tuple[int, dict[str, str]]],
-            dry_run: bool, language: str, names: dict[str, str]) -> ImportSummary:
+            dry_run: bool, language: str, names: dict[str, str], progress: Progress) -> ImportSummary:
     municipalities = Municipalities([cells.get("municipality_code", "") for _, cells in cells_by_row])
     checker = Checker(municipalities, timezone.localdate(), language=language, names=names)
     lines: list[Line] = []
     incomplete_sites: set[tuple[str, str, str]] = set()
-    for number, cells in cells_by_row:
+    for index, (number, cells) in enumerate(cells_by_row):
+        if index % 2000 == 0:
+            progress(READ_DONE + (CHECK_DONE - READ_DONE) * index / len(cells_by_row))
         line = checker.line(number, cells)
         if line is not None:
             lines.append(line)
@@ -140,6 +154,7 @@ def _import(*, actor: Any, as_system: bool, file_name: str, cells_by_row: list[t
     else:
         reporter, label = actor, (actor.get_full_name() or actor.get_username())[:200]
     plan = make_plan(lines, stored, reporter, label)
+    progress(PLAN_DONE)
     summary = ImportSummary(
         rows=len(lines),
         organizations_created=[o.name for o in plan.organizations],
@@ -149,5 +164,6 @@ def _import(*, actor: Any, as_system: bool, file_name: str, cells_by_row: list[t
         unchanged_rows=plan.unchanged_rows, dry_run=dry_run,
     )
     if summary.changed and not dry_run:
-        write(plan, actor=actor, file_name=file_name, summary=summary)
+        write(plan, actor=actor, file_name=file_name, summary=summary,
+              progress=lambda fraction: progress(PLAN_DONE + (1 - PLAN_DONE) * fraction))
     return summary

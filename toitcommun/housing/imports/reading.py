@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ImportRejected, RowError
 
-MAX_ROWS = 50_000
+MAX_ROWS = 200_000
 # What an honest housing spreadsheet of MAX_ROWS rows needs, with room to spare.
 XLSX_MAX_ENTRIES = 1_000
 XLSX_MAX_EXPANDED_BYTES = 100 * 1024 * 1024
