@@ -10,10 +10,10 @@ HEADER = ("organisme;municipalité;site;adresse;mode;forme;clientèle;logements;
 GROUPS = (("aînés", 1), ("aînés", 2), ("familles", 2), ("familles", 3))
 
 
-def housing_csv(rows: int, municipality_codes: list[str], *, as_of: str = "2015-03-31") -> bytes:
+def housing_csv(rows: int, municipality_codes: list[str], *, as_of: str = "2015-03-31", first_site: int = 0) -> bytes:
     """A valid import of ``rows`` unit groups, spread over the given municipalities."""
     lines = [HEADER]
-    site = 0
+    site = first_site
     while len(lines) - 1 < rows:
         code = municipality_codes[site % len(municipality_codes)]
         organization = f"Office d'habitation fictif {site % 500}"

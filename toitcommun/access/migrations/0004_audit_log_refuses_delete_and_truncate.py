@@ -6,7 +6,7 @@ UPDATE trigger is put back, SQLite dropped it when 0003 rebuilt the table).
 
 A role that owns the table can still drop or disable these triggers: in
 production the application connects with a role that does not own it
-(docs/deployment.md), and the hash chain shows whatever was done anyway.
+(docs/deploy.md), and the hash chain shows whatever was done anyway.
 """
 
 from django.db import migrations

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = (
         "Vérifie la chaîne d'empreintes du journal d'audit, du premier événement au dernier, "
         "et les déclencheurs qui en refusent la modification. Sort en erreur au premier maillon rompu. "
-        "Voir docs/deployment.md."
+        "Voir docs/deploy.md."
     )
 
     def add_arguments(self, parser: Any) -> None:
