@@ -82,13 +82,22 @@ def test_an_mrc_has_no_point_so_distance_sort_says_so_and_keeps_relevance(client
     assert all(row.distance_km is None for row in response.context["rows"])
 
 
-def test_a_typo_in_the_place_gives_a_french_message_and_suggestions(client, region):
+def test_a_typo_in_the_place_is_taken_as_the_closest_name_and_the_page_says_so(client, region):
     response = client.get("/repertoire/", {"territory": "Thetfort"})
     assert response.status_code == 200
-    body = response.content.decode()
-    assert "Territoire inconnu : Thetfort." in body
-    assert response.context["candidates"][0]["ref"].name == "Thetford Mines"
-    assert "territory=31084" in response.context["candidates"][0]["query"]
+    assert response.context["territory"].code == "31084"
+    assert len(response.context["rows"]) == 4
+    assert "Aucun lieu ne s'appelle « Thetfort » : résultats pour Thetford Mines (Municipalité), le nom le " \
+           "plus proche." in response.content.decode()
+
+
+def test_an_unknown_place_gives_a_french_message_and_suggestions(client, region):
+    response = client.get("/repertoire/", {"territory": "Rimousky"})
+    assert response.status_code == 200
+    assert "Territoire inconnu : Rimousky." in response.content.decode()
+    candidates = response.context["candidates"]
+    assert [c["ref"].name for c in candidates][:2] == ["Rimouski", "Rimouski-Neigette"]
+    assert "territory=10043" in candidates[0]["query"]
     assert response.context["rows"] == []
 
 
@@ -116,7 +125,7 @@ def test_the_api_takes_a_postal_code_sorts_by_distance_and_gives_kilometres(clie
         ("Zèbre entraide (près)", 0.1), ("Abeille entraide (plus loin)", 7.4), ("Castor entraide (Lévis)", 79.1),
         ("Baleine ligne d'écoute (sans lieu)", None)]
     assert body["place"] == {"code": "31084", "name": "Thetford Mines", "level": "municipality",
-                             "postal_code": "G6G 1N1", "fsa_name": "Thetford Mines",
+                             "postal_code": "G6G 1N1", "fsa_name": "Thetford Mines", "misspelt": "",
                              "latitude": G6G[0], "longitude": G6G[1]}
 
 
@@ -127,9 +136,11 @@ def test_the_api_takes_names_as_people_write_them(client, region):
 
 
 def test_the_api_refuses_unknown_places_and_distance_without_a_point_with_422(client, region):
-    answer = client.get(f"{API}/services", {"territory": "Thetfort"})
+    answer = client.get(f"{API}/services", {"territory": "Rimousky"})
     assert answer.status_code == 422
-    assert "Territoire inconnu : Thetfort." in str(answer.json())
+    assert "Territoire inconnu : Rimousky." in str(answer.json())
+    taken = client.get(f"{API}/services", {"territory": "Thetfort"}).json()["place"]
+    assert (taken["code"], taken["misspelt"]) == ("31084", "Thetfort")
     answer = client.get(f"{API}/services", {"territory": "MRC des Appalaches", "sort": "distance"})
     assert answer.status_code == 422
     assert "Le tri par distance demande un lieu précis" in str(answer.json())

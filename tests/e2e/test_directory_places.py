@@ -61,14 +61,22 @@ def test_a_tenant_types_a_postal_code_and_sorts_by_distance(page, shot):
     shot("directory-place-sorted-by-distance")
 
 
-def test_a_misspelt_place_offers_the_place_meant(page, shot):
+def test_a_misspelt_place_is_read_as_the_closest_name_or_offers_the_places_meant(page, shot):
     three_services()
     page.goto(f"{page.base_url}/repertoire/")
+    # Sent with the button: Enter would choose the one suggestion if the list were already open.
     page.fill("#territory", "Thetfort")
-    page.press("#territory", "Enter")
-    expect(page.locator("#search-errors")).to_contain_text("Territoire inconnu : Thetfort.")
+    page.click("#directory-search button[type=submit]")
+    expect(page.locator("#place-note")).to_contain_text(
+        "Aucun lieu ne s'appelle « Thetfort » : résultats pour Thetford Mines (Municipalité), le nom le plus proche.")
+    expect(page.locator("#service-list > li")).to_have_count(3)
+    shot("directory-place-typo-taken")
+
+    page.fill("#territory", "Rimousky")
+    page.click("#directory-search button[type=submit]")
+    expect(page.locator("#search-errors")).to_contain_text("Territoire inconnu : Rimousky.")
     suggestion = page.locator("#search-errors .candidates a").first
-    expect(suggestion).to_have_text("Thetford Mines")
+    expect(suggestion).to_have_text("Rimouski")
     shot("directory-place-typo")
     suggestion.click()
-    expect(page.locator("#results-count")).to_contain_text("pour Thetford Mines (Municipalité)")
+    expect(page.locator("#results-count")).to_contain_text("pour Rimouski (Municipalité)")

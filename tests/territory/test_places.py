@@ -70,11 +70,31 @@ def test_the_combobox_suggestions_read_designations_too(db):
     assert territory_suggest("Ville-Marie", limit=1)[0].territory.name == "Ville-Marie"  # a name, not "Ville de"
 
 
-def test_a_typo_is_not_guessed_but_suggested(db):
+@pytest.mark.parametrize(("typed", "code"), [
+    ("Thetfort", "31084"), ("Tetford Mines", "31084"), ("Lac Megantik", "30030"), ("St-Jospeh-de-Beauce", "27043"),
+    ("Adstok", "31056"), ("Apalaches", "310"), ("Montmagni", "18050"), ("MRC de Montmagni", "180"),
+])
+def test_a_small_typo_is_taken_as_the_one_close_name_and_says_so(db, typed, code):
+    place = place_resolve(typed)
+    assert place is not None
+    assert place.territory.code == code
+    assert place.misspelt == typed
+
+
+@pytest.mark.parametrize(("typed", "offered"), [
+    ("Rimousky", ["Rimouski", "Rimouski-Neigette"]),  # two names as close: no choice is made
+    ("Disraely", ["Disraeli", "Disraeli"]),  # the town and the parish
+    ("Atlantide", ["Lantier"]),  # not close enough to be taken
+])
+def test_a_typo_close_to_several_names_or_to_none_is_suggested_not_chosen(db, typed, offered):
     with pytest.raises(TerritoryNotChosen) as refusal:
-        place_resolve("Thetfort")
-    assert str(refusal.value) == "Territoire inconnu : Thetfort."
-    assert [s.territory.name for s in refusal.value.suggestions][:1] == ["Thetford Mines"]
+        place_resolve(typed)
+    assert str(refusal.value) == f"Territoire inconnu : {typed}."
+    assert [s.territory.name for s in refusal.value.suggestions][: len(offered)] == offered
+
+
+def test_thetfort_suggests_thetford_mines_in_the_place_box(db):
+    assert [item["name"] for item in place_suggestions("Thetfort")] == ["Thetford Mines"]
 
 
 def test_several_places_are_offered_not_chosen(db):

@@ -208,6 +208,8 @@ class SearchPlaceOut(Schema):
     level: str
     postal_code: str = Field(description="The postal code or FSA typed, written properly (G6G 1N1), or empty")
     fsa_name: str = Field(description="The forward sortation area's name in the open FSA file, or empty")
+    misspelt: str = Field(description="What was typed, when no place bears that name and the place is the one "
+                          "name close enough to it (Thetfort for Thetford Mines); else empty")
     latitude: float | None = Field(description="Where distances are measured from, when the place has a point")
     longitude: float | None
 
@@ -371,7 +373,7 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[s
     described = None
     if place is not None:
         described = {"code": place.territory.code, "name": place.territory.name, "level": str(place.territory.level),
-                     "postal_code": place.postal_code, "fsa_name": place.fsa_name,
+                     "postal_code": place.postal_code, "fsa_name": place.fsa_name, "misspelt": place.misspelt,
                      "latitude": place.latitude, "longitude": place.longitude}
     return {"items": page, "count": found.count(), "limit": filters.limit, "offset": filters.offset,
             "place": described}

@@ -17,7 +17,7 @@ import math
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from .selectors import (
     TerritoryRef,
     TerritorySuggestion,
     names_match,
+    search_key,
     territory_get,
     territory_suggest,
     typed_key,
@@ -70,6 +71,9 @@ class Place:
     fsa: str = ""
     fsa_name: str = ""
     placed_by_directory: bool = False  # the FSA is not in the open file: placed by the directory's addresses
+    # What was typed when no place bears that name and the place is the one name close enough to it
+    # ("Thetfort" for Thetford Mines): pages say so.
+    misspelt: str = ""
     # Other territories the same words name ("Lévis": the city, and the equivalent territory).
     alternatives: tuple[TerritoryRef, ...] = field(default=(), compare=False)
 
@@ -213,6 +217,8 @@ _NAME_AND_CODE = re.compile(r"\((QC|TE\d{2}|\d{2,5})\)\s*$", re.IGNORECASE)
 _CODE = re.compile(r"^(?:QC|TE\d{2}|\d{2,5})$", re.IGNORECASE)
 _LEVEL_PREFERENCE: dict[str, int] = {Level.MUNICIPALITY: 0, Level.MRC: 1, Level.REGION: 2, Level.PROVINCE: 3}
 CANDIDATES = 10
+TYPO_SCORE = 85.0
+TYPO_MARGIN = 3.0
 
 
 def place_resolve(typed: str, *, code: str = "") -> Place | None:
@@ -222,7 +228,9 @@ def place_resolve(typed: str, *, code: str = "") -> Place | None:
     ``code`` is what a place box's list chose (a territory code or a postal code): it counts while
     the text still reads it. A name picks the territory called exactly that (a municipality before an
     MRC of the same name, unless "MRC de" or "Ville de" says which), else the only one whose name
-    begins with it, else the only one found. A misspelt name is not guessed: its close names are offered.
+    begins with it, else the only one found. A misspelt name is taken as the one name close enough to
+    it, if there is one (``misspelt`` says so, and the other close names are offered); else the
+    close names are offered and nothing is chosen.
     """
     typed = " ".join((typed or "").split())
     if not typed:
@@ -261,7 +269,29 @@ def place_resolve(typed: str, *, code: str = "") -> Place | None:
         shown = (beginning + [s for s in named if s not in beginning])[:CANDIDATES]
         raise TerritoryNotChosen(
             _("Plusieurs lieux correspondent à « %(name)s » : choisissez-en un.") % {"name": typed}, shown)
+    closest = _closest(found, hinted)
+    if closest is not None:
+        others = tuple(s.territory for s in found[:5] if s.territory != closest)
+        return replace(place_of(closest, others), misspelt=typed)
     raise TerritoryNotChosen(_("Territoire inconnu : %(code)s.") % {"code": typed}, found[:5])
+
+
+def _closest(found: list[TerritorySuggestion], hinted: str) -> TerritoryRef | None:
+    """The one territory a misspelt name means: the closest spelling, close enough (TYPO_SCORE),
+    with no other name within TYPO_MARGIN of it ("Rimousky" is as near Rimouski-Neigette as
+    Rimouski: no choice is made). The same name at two levels (Montmagny, the town and the MRC)
+    goes to the designation's level, else to the municipality."""
+    close = [s for s in found if s.how == "close"]
+    if not close or close[0].score < TYPO_SCORE:
+        return None
+    near = [s for s in close if s.score >= close[0].score - TYPO_MARGIN]
+    if len({search_key(s.territory.name) for s in near}) > 1:
+        return None
+    ranked = sorted(near, key=lambda s: (bool(hinted) and s.territory.level != hinted,
+                                         _LEVEL_PREFERENCE.get(s.territory.level, 9)))
+    if len(ranked) > 1 and ranked[0].territory.level == ranked[1].territory.level:
+        return None  # two municipalities of the same name (Disraeli, the town and the parish)
+    return ranked[0].territory
 
 
 def _chosen_code(typed: str, code: str) -> Place | None:

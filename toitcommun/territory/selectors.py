@@ -184,8 +184,10 @@ class TerritorySuggestion:
     territory: TerritoryRef
     context: str = ""
     matched_name: str = ""
-    # How it matched: "code", "exact", "begins", "word", "contains" or "close" (a spelling near it).
+    # How it matched: "code", "exact", "begins", "word", "contains" or "close" (a spelling near it),
+    # and for a close spelling how close, out of 100.
     how: str = ""
+    score: float = 0.0
 
     @property
     def label(self) -> str:
@@ -280,7 +282,8 @@ def territory_suggest(q: str, *, levels: list[str] | None = None, limit: int = 1
         kept = ranked.get(candidate.ref.code)
         if kept is None or full < kept[0]:
             how = "code" if tier == 0 and score > 0 else HOW[tier]
-            ranked[candidate.ref.code] = (full, TerritorySuggestion(candidate.ref, candidate.context, matched, how))
+            ranked[candidate.ref.code] = (full, TerritorySuggestion(candidate.ref, candidate.context, matched, how,
+                                                                    score if tier == 4 else 100.0))
 
     keys: list[tuple[str, int, int]] = []  # search key, candidate index, name index
     for i, candidate in enumerate(candidates):

@@ -159,6 +159,9 @@
 
     input.addEventListener("input", () => {
       if (codeInput) codeInput.value = "";
+      // The list shown was for the text before: Enter must not choose from it.
+      items = [];
+      active = -1;
       clearTimeout(timer);
       timer = setTimeout(search, 150);
     });
