@@ -23,6 +23,7 @@ from django.db import transaction
 from toitcommun.access.models import Role, RoleAssignment
 from toitcommun.access.services import audit_record
 from toitcommun.demo_directory import load_demo_directory
+from toitcommun.demo_support import load_demo_support
 from toitcommun.housing.models import AvailabilitySnapshot, Building, UnitGroup
 from toitcommun.organizations.models import Membership, Organization
 from toitcommun.territory.models import Municipality
@@ -146,6 +147,8 @@ ACCOUNTS: list[Account] = [
             organization="Réseaux d'entraide des Appalaches", title="Travailleuse de proximité (TP)"),
     Account("oc.cisss", "Organisation-communautaire", "Louis", "Poulin", Role.WORKER,
             organization="CISSS de Chaudière-Appalaches", title="Organisateur communautaire (OC)"),
+    Account("rprp.omh", "Protection-des-renseignements-TM", "Hélène", "Fortin", Role.ORGANIZATION_STAFF,
+            organization=OMH_TM, title="Responsable de la protection des renseignements personnels (RPRP)"),
     Account("chercheure", "Evaluation-2012-2015", "Anne", "Bérubé", Role.RESEARCHER, title="Chercheure"),
     Account("locataires.tm", "Association-fondee-2015", "Gilles", "Paré", Role.TENANT_REPRESENTATIVE,
             organization="Association des locataires des HLM de Thetford Mines", title="Président du CA"),
@@ -222,6 +225,7 @@ def load_demo() -> list[Account]:
         audit_record(actor=None, action="demo.load", object_type="demo", object_id="chaudiere-appalaches",
                      object_label="Chaudière-Appalaches 2013–2016", after={"sites": created_sites})
     load_demo_directory(orgs)
+    load_demo_support(orgs)
     return ACCOUNTS
 
 

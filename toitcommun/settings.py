@@ -289,6 +289,8 @@ IMPORT_IN_BACKGROUND_FROM_BYTES = int(os.environ.get("IMPORT_IN_BACKGROUND_FROM_
 
 # Vacancy figures older than this many days (before the date asked about) are shown as stale.
 HOUSING_STALE_AFTER_DAYS = int(os.environ.get("HOUSING_STALE_AFTER_DAYS", "90"))
+# A tenant's consent to share lasts at most this many days (a year by default).
+CONSENT_MAX_DAYS = int(os.environ.get("CONSENT_MAX_DAYS", "366"))
 
 # Map tiles: the site map degrades to the table when these cannot load.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

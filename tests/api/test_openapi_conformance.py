@@ -32,7 +32,10 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.directory.factories import ServiceFactory, place, serve
 from tests.factories import BuildingFactory, OrganizationFactory, UnitGroupFactory
+from toitcommun.access.models import Role, RoleAssignment
 from toitcommun.directory.models import Schedule
+from toitcommun.people.services import consent_record, person_register
+from toitcommun.support.services import referral_create
 from toitcommun.wsgi import application
 
 settings.register_profile(
@@ -74,10 +77,21 @@ def world(person: Any, bearer: Any, test_connection_kept: Any) -> SimpleNamespac
     place(service, "31084")
     Schedule.objects.create(service=service, byday="MO,TU,WE,TH,FR", opens_at=datetime.time(8, 30),
                             closes_at=datetime.time(16, 30))
+    admin = person("administrator")
+    # The administrator also works for the owner: the support record's routes reach their rules.
+    RoleAssignment.objects.create(user=admin, role=Role.WORKER, organization=owner)
+    tenant, _duplicates = person_register(actor=admin, first_name="Fictif", last_name="Conformité",
+                                          building_id=building.pk)
+    consent = consent_record(actor=admin, person_id=tenant.pk, receiving_organization_ids=[
+        service.directory_organization.organization_id], categories=["identity"], purpose="Essai",
+        given_by="person", method="signed", starts_on=datetime.date.today(),
+        ends_on=datetime.date.today() + datetime.timedelta(days=30))
+    referral = referral_create(actor=admin, person_id=tenant.pk, service_id=service.pk, reason="Essai")
     return SimpleNamespace(
-        headers=bearer(person("administrator")),
+        headers=bearer(admin),
         path_values={"building_id": building.pk, "organization_id": owner.pk, "service_id": str(service.pk),
-                     "code": "31084"},
+                     "code": "31084", "person_id": tenant.pk, "consent_id": consent.pk,
+                     "referral_id": referral.pk},
     )
 
 

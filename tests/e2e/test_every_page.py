@@ -57,6 +57,7 @@ NOT_PAGES = {
     "access:api_token_revoke": "POST only: answers the tokens page (walked)",
     "housing:available_export": "POST only: starts an export job and answers its page (walked as jobs:job)",
     "jobs:download": "a file (the XLSX an export job made)",
+    "support:referral_act": "POST only: answers the referral's page (walked)",
 }
 
 
@@ -67,7 +68,7 @@ class Visit:
     name: str
     who: str | None = None  # a demo account's username, or None for an anonymous visitor
     args: Callable[[], list[Any]] = list
-    query: str = ""
+    query: str | Callable[[], str] = ""  # a function when it names an object of the demo
     status: int = 200
     label: str = ""
     path: str = ""  # a path that no route answers, for the not-found page
@@ -79,7 +80,8 @@ class Visit:
     def url(self) -> str:
         if self.path:
             return self.path
-        return reverse(self.name, args=self.args()) + (f"?{self.query}" if self.query else "")
+        query = self.query() if callable(self.query) else self.query
+        return reverse(self.name, args=self.args()) + (f"?{query}" if query else "")
 
 
 def _building() -> list[Any]:
@@ -120,6 +122,25 @@ def _finished_import() -> list[Any]:
                              owner=get_user_model().objects.get(username="admin"), input_name="parc-fictif.csv",
                              outcome={"lines": lines})
     return [job.pk]
+
+
+def _tenant() -> list[Any]:
+    """The first demo tenant: the office holds the file, an active consent names the partners."""
+    from toitcommun.people.models import Person
+
+    return [Person.objects.filter(last_name__endswith="-Démo").order_by("pk").first().pk]
+
+
+def _consent() -> list[Any]:
+    from toitcommun.people.models import Consent
+
+    return [Consent.objects.filter(person_id=_tenant()[0]).order_by("pk").first().pk]
+
+
+def _referral() -> list[Any]:
+    from toitcommun.support.models import Referral
+
+    return [Referral.objects.exclude(state="draft").order_by("pk").first().pk]
 
 
 ANON, ADMIN = None, "admin"
@@ -169,6 +190,19 @@ VISITS = [
     Visit("directory_staff:corrections", who=ADMIN, label="directory-staff-corrections-to-decide"),
     Visit("directory_staff:categories", who=ADMIN),
     Visit("directory_staff:category_edit", who=ADMIN, args=_category),
+    # The support record, as the committee's workers see it.
+    Visit("support:caseload", who="technicienne"),
+    Visit("people:list", who="technicienne"),
+    Visit("people:register", who="technicienne"),
+    Visit("people:detail", who="technicienne", args=_tenant),
+    Visit("people:detail", who="intervenante", args=_tenant, label="people-detail-partner"),
+    Visit("people:consent_add", who="technicienne", args=_tenant),
+    Visit("people:consent_print", who="technicienne", args=_consent),
+    Visit("people:consent_revoke", who="technicienne", args=_consent),
+    Visit("support:intervention_add", who="technicienne", query=lambda: f"personne={_tenant()[0]}"),
+    Visit("support:referral_add", who="technicienne", query=lambda: f"personne={_tenant()[0]}"),
+    Visit("support:referral", who="technicienne", args=_referral),
+    Visit("support:received", who="intervenante"),
     Visit("access:audit", who=ADMIN),
     Visit("access:login_locks", who=ADMIN),
     Visit("access:api_tokens", who=ADMIN),

@@ -10,6 +10,7 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     return {
         "is_administrator": rules.is_administrator(user),
         "can_keep_directory": _can_keep_directory(user),
+        "works_with_tenants": _works_with_tenants(user),
         "can_import_housing": bool(
             rules.is_administrator(user)
             or rules.has_role(user, ["regional_coordinator", "organization_staff"])
@@ -21,3 +22,9 @@ def _can_keep_directory(user: Any) -> bool:
     from toitcommun.directory.rules import can_use_directory_staff_pages
 
     return bool(user is not None and user.is_authenticated and can_use_directory_staff_pages(user))
+
+
+def _works_with_tenants(user: Any) -> bool:
+    from toitcommun.people.rules import works_with_tenants
+
+    return bool(user is not None and user.is_authenticated and works_with_tenants(user))

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401 - the routes come with the issue that builds this app
+from django.urls import path
+
+from . import views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("inscrire/", views.person_register_page, name="register"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/consentements/nouveau/", views.consent_add, name="consent_add"),
+    path("consentements/<int:pk>/", views.consent_print, name="consent_print"),
+    path("consentements/<int:pk>/revoquer/", views.consent_revoke_page, name="consent_revoke"),
+]

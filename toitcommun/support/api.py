@@ -1,3 +1,221 @@
-from ninja import Router
+"""Interventions and referrals as JSON, with the pages' visibility rules.
+
+A person's interventions carry ``summary`` and ``notes`` only where the caller may see
+them (keys absent otherwise). A referral the caller may not see answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from toitcommun.access.api import actor_of, write_auth
+from toitcommun.api_params import Offset, RecordId, required_text, text
+from toitcommun.people import bounds
+from toitcommun.people.api import signed_in
+from toitcommun.people.models import AccessAction
+
+from . import services
+from .models import Referral
+from .selectors import InterventionView, interventions_of, referral_get
 
 router = Router(tags=["support"])
+
+InterventionCategoryCode = Literal["welcome", "referral", "accompaniment", "conflict", "crisis",
+                                   "committee_support", "community_organizing", "outreach"]
+OutcomeCode = Literal["service_received", "tenant_declined", "unreachable", "ineligible", "other"]
+
+
+# ---- interventions ----------------------------------------------------------------------------
+
+
+class InterventionIn(Schema):
+    person_ids: list[RecordId] = Field(max_length=bounds.MAX_PERSONS,
+                                       description="One person (individual) or several (collective)")
+    category: InterventionCategoryCode
+    date: datetime.date
+    duration_minutes: int = Field(ge=bounds.DURATION_MINUTES[0], le=bounds.DURATION_MINUTES[1])
+    summary: required_text(bounds.SUMMARY_LENGTH)  # type: ignore[valid-type]
+    notes: text(bounds.NOTES_LENGTH) = ""  # type: ignore[valid-type]
+    follow_up_on: datetime.date | None = None
+    building_id: RecordId | None = Field(None, description="A collective intervention in a building")
+    group_label: text(200) = Field("", description="A collective intervention with a group")  # type: ignore[valid-type]
+    organization_id: RecordId | None = Field(None, description="The organization you act for, if several")
+
+
+class InterventionOut(Schema):
+    """``summary`` and ``notes`` are present only where you may see them."""
+
+    id: int
+    organization_id: int
+    date: datetime.date
+    duration_minutes: int
+    category: InterventionCategoryCode
+    mode: Literal["individual", "collective"]
+    follow_up_on: datetime.date | None = None
+    summary: str | None = None
+    notes: str | None = None
+
+
+class InterventionList(Schema):
+    items: list[InterventionOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class Paging(Schema):
+    limit: int = Field(20, ge=1, le=100)
+    offset: Offset = 0
+
+
+def intervention_out(view: InterventionView) -> dict[str, Any]:
+    i = view.intervention
+    out: dict[str, Any] = {"id": i.pk, "organization_id": i.organization_id, "date": i.date,
+                           "duration_minutes": i.duration_minutes, "category": i.category, "mode": i.mode,
+                           "follow_up_on": i.follow_up_on}
+    if view.summary is not None:
+        out["summary"] = view.summary
+    if view.notes is not None:
+        out["notes"] = view.notes
+    return out
+
+
+@router.post("/interventions", response={201: InterventionOut}, auth=write_auth, exclude_unset=True,
+             summary="Record an intervention", openapi_extra=signed_in())
+def interventions_add(request: HttpRequest, payload: InterventionIn) -> Status:
+    done = services.intervention_record(actor=actor_of(request), **payload.model_dump())
+    return Status(201, intervention_out(InterventionView(done, done.summary, done.notes, True)))
+
+
+@router.get("/people/{person_id}/interventions", response=InterventionList, auth=write_auth, exclude_unset=True,
+            summary="A person's interventions you may see; summary and notes only where you may see them",
+            openapi_extra=signed_in())
+def people_interventions(request: HttpRequest, person_id: RecordId, paging: Query[Paging]) -> dict[str, Any]:
+    _person, _access, views, total = interventions_of(actor_of(request), person_id, offset=paging.offset,
+                                                      limit=paging.limit)
+    return {"items": [intervention_out(v) for v in views], "count": total, "limit": paging.limit,
+            "offset": paging.offset}
+
+
+# ---- referrals --------------------------------------------------------------------------------
+
+
+class ReferralIn(Schema):
+    person_id: RecordId
+    service_id: uuid.UUID = Field(description="A directory service (GET /directory/services)")
+    reason: required_text(bounds.REASON_LENGTH)  # type: ignore[valid-type]
+    organization_id: RecordId | None = Field(None, description="The organization you act for, if several")
+
+
+class ReasonIn(Schema):
+    reason: text(500) = ""  # type: ignore[valid-type]
+
+
+class CloseIn(Schema):
+    outcome: OutcomeCode
+    reason: text(500) = ""  # type: ignore[valid-type]
+
+
+class ReferralEventOut(Schema):
+    at: datetime.datetime
+    organization_id: int | None
+    from_state: str = Field(description="Empty for the first step")
+    to_state: str
+    reason: str
+
+
+StateCode = Literal["draft", "sent", "accepted", "declined", "expired", "in_progress", "closed", "withdrawn",
+                    "suspended"]
+
+
+class ReferralOut(Schema):
+    id: int
+    person_id: int
+    service_id: uuid.UUID
+    service_name: str
+    sending_organization_id: int
+    receiving_organization_id: int
+    reason: str
+    state: StateCode = Field(description="As of this request: a sent referral unanswered in time is expired")
+    outcome: OutcomeCode | None
+    sent_at: datetime.datetime | None
+    events: list[ReferralEventOut]
+
+    @staticmethod
+    def resolve_service_name(obj: Referral) -> str:
+        return obj.service.name
+
+    @staticmethod
+    def resolve_state(obj: Referral) -> str:
+        return obj.effective_state()
+
+    @staticmethod
+    def resolve_outcome(obj: Referral) -> str | None:
+        return obj.outcome or None
+
+    @staticmethod
+    def resolve_events(obj: Referral) -> list[Any]:
+        return list(obj.events.all())
+
+
+def _read(request: HttpRequest, referral: Referral) -> Referral:
+    """The referral as stored now, with its events, read as the caller may see it (and logged)."""
+    return referral_get(actor_of(request), referral.pk, action=AccessAction.VIEW)
+
+
+@router.post("/referrals", response={201: ReferralOut}, auth=write_auth,
+             summary="Draft a referral of a person to a directory service", openapi_extra=signed_in())
+def referrals_add(request: HttpRequest, payload: ReferralIn) -> Status:
+    referral = services.referral_create(actor=actor_of(request), **payload.model_dump())
+    return Status(201, _read(request, referral))
+
+
+@router.get("/referrals/{referral_id}", response=ReferralOut, auth=write_auth,
+            summary="A referral with its state, outcome and events", openapi_extra=signed_in())
+def referrals_detail(request: HttpRequest, referral_id: RecordId) -> Referral:
+    return referral_get(actor_of(request), referral_id)
+
+
+@router.post("/referrals/{referral_id}/send", response=ReferralOut, auth=write_auth,
+             summary="Send a draft (needs an active consent naming the receiving organization, else 422)",
+             openapi_extra=signed_in())
+def referrals_send(request: HttpRequest, referral_id: RecordId) -> Referral:
+    return _read(request, services.referral_send(actor=actor_of(request), referral_id=referral_id))
+
+
+@router.post("/referrals/{referral_id}/accept", response=ReferralOut, auth=write_auth,
+             summary="The receiving organization accepts", openapi_extra=signed_in())
+def referrals_accept(request: HttpRequest, referral_id: RecordId) -> Referral:
+    return _read(request, services.referral_accept(actor=actor_of(request), referral_id=referral_id))
+
+
+@router.post("/referrals/{referral_id}/decline", response=ReferralOut, auth=write_auth,
+             summary="The receiving organization declines", openapi_extra=signed_in())
+def referrals_decline(request: HttpRequest, referral_id: RecordId, payload: ReasonIn) -> Referral:
+    return _read(request, services.referral_decline(actor=actor_of(request), referral_id=referral_id,
+                                                    reason=payload.reason))
+
+
+@router.post("/referrals/{referral_id}/start", response=ReferralOut, auth=write_auth,
+             summary="The receiving organization starts the service", openapi_extra=signed_in())
+def referrals_start(request: HttpRequest, referral_id: RecordId) -> Referral:
+    return _read(request, services.referral_start(actor=actor_of(request), referral_id=referral_id))
+
+
+@router.post("/referrals/{referral_id}/close", response=ReferralOut, auth=write_auth,
+             summary="The receiving organization closes with an outcome", openapi_extra=signed_in())
+def referrals_close(request: HttpRequest, referral_id: RecordId, payload: CloseIn) -> Referral:
+    return _read(request, services.referral_close(actor=actor_of(request), referral_id=referral_id,
+                                                  outcome=payload.outcome, reason=payload.reason))
+
+
+@router.post("/referrals/{referral_id}/withdraw", response=ReferralOut, auth=write_auth,
+             summary="The sender withdraws", openapi_extra=signed_in())
+def referrals_withdraw(request: HttpRequest, referral_id: RecordId, payload: ReasonIn) -> Referral:
+    return _read(request, services.referral_withdraw(actor=actor_of(request), referral_id=referral_id,
+                                                     reason=payload.reason))

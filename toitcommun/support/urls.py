@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401 - the routes come with the issue that builds this app
+from django.urls import path
+
+from . import views
 
 app_name = "support"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.caseload_page, name="caseload"),
+    path("interventions/nouvelle/", views.intervention_add, name="intervention_add"),
+    path("references/nouvelle/", views.referral_add, name="referral_add"),
+    path("references/recues/", views.received_page, name="received"),
+    path("references/<int:pk>/", views.referral_page, name="referral"),
+    path("references/<int:pk>/<slug:act>/", views.referral_act, name="referral_act"),
+]

@@ -1,0 +1,1 @@
+from tests.people.world import world  # noqa: F401

@@ -1,0 +1,332 @@
+"""The only way to reach persons and consents: scoped to the caller, and written to the access log.
+
+Who sees what:
+
+- an organization that holds a file on a person (it registered them) sees their
+  identity and housing, and everything it wrote itself;
+- another organization sees exactly the categories that an active consent (started,
+  not ended, not revoked — computed at each request) grants it, and nothing after;
+- everyone else (researchers, coordinators, tenants' representatives, administrators
+  without an organization) sees nothing personal.
+
+A record the caller may not see is ``NotFound``, whether it exists or not. Every read
+writes one access-log line per record in the same request: a page of 20 writes 20.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from toitcommun.errors import NotFound, ValidationFailed
+from toitcommun.territory.text import fold
+
+from .models import (
+    CATEGORIES,
+    AccessAction,
+    AccessBasis,
+    AccessLogEntry,
+    AccessOutcome,
+    Category,
+    Consent,
+    Person,
+    PersonFile,
+)
+from .rules import support_organizations
+
+PAGE_SIZE = 20
+MAX_QUERY_LENGTH = 100
+
+# ---- the access log ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Read:
+    """One read to log: which record, what it returned, on what basis, with what outcome."""
+
+    record_type: str
+    record_id: int | None
+    person_id: int | None
+    categories: Iterable[str] = ()
+    basis: str = AccessBasis.NONE
+    organization_id: int | None = None
+    consent_id: int | None = None
+    referral_id: int | None = None
+    outcome: str = AccessOutcome.ALLOWED
+
+
+def log_reads(user: Any, action: str, reads: Sequence[Read]) -> None:
+    """Write one access-log line per read, in one query. Ids and codes only: no content, no names."""
+    if not reads:
+        return
+    actor = user if getattr(user, "is_authenticated", False) else None
+    fallback = min(support_organizations(user), default=None)
+    now = timezone.now()
+    AccessLogEntry.objects.bulk_create([
+        AccessLogEntry(
+            at=now, user=actor, organization_id=read.organization_id or fallback, person_id=read.person_id,
+            record_type=read.record_type, record_id=read.record_id,
+            categories=",".join(c for c in CATEGORIES if c in set(read.categories)),
+            action=action, basis=read.basis, consent_id=read.consent_id, referral_id=read.referral_id,
+            outcome=read.outcome,
+        ) for read in reads
+    ])
+
+
+# ---- what a caller may see of a person --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonAccess:
+    """What one caller may see of one person, now, and why.
+
+    ``own``: one of the caller's organizations holds a file on the person.
+    ``shared``: the categories active consents grant the caller's organizations.
+    """
+
+    person_id: int
+    own_organization_id: int | None
+    shared: frozenset[str]
+    consent_id: int | None
+    consent_organization_id: int | None
+    orgs: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def own(self) -> bool:
+        return self.own_organization_id is not None
+
+    @property
+    def visible(self) -> bool:
+        return self.own or bool(self.shared)
+
+    @property
+    def categories(self) -> frozenset[str]:
+        """The categories of the person's record this caller sees (own files show all they wrote)."""
+        if self.own:
+            return frozenset(CATEGORIES)
+        return self.shared
+
+    def sees(self, category: str) -> bool:
+        return category in self.categories
+
+    @property
+    def basis(self) -> str:
+        if self.own:
+            return AccessBasis.OWN_ORGANIZATION
+        return AccessBasis.CONSENT if self.shared else AccessBasis.NONE
+
+    @property
+    def organization_id(self) -> int | None:
+        return self.own_organization_id or self.consent_organization_id
+
+    def read(self, categories: Iterable[str] | None = None, *, record_type: str = "person",
+             record_id: int | None = None, basis: str | None = None, referral_id: int | None = None) -> Read:
+        own_basis = (basis or self.basis) == AccessBasis.OWN_ORGANIZATION
+        return Read(
+            record_type=record_type, record_id=self.person_id if record_id is None else record_id,
+            person_id=self.person_id, categories=self.categories if categories is None else categories,
+            basis=basis or self.basis, organization_id=self.organization_id,
+            consent_id=None if own_basis else self.consent_id, referral_id=referral_id,
+        )
+
+
+def active_consents(moment: datetime.datetime | None = None) -> QuerySet[Consent]:
+    return Consent.objects.active_on(moment)
+
+
+def person_accesses(user: Any, person_ids: Iterable[int],
+                    moment: datetime.datetime | None = None) -> dict[int, PersonAccess]:
+    """What the caller may see of each person, in two queries whatever their number."""
+    ids = set(person_ids)
+    orgs = support_organizations(user)
+    if not ids or not orgs:
+        return {pk: PersonAccess(pk, None, frozenset(), None, None, orgs) for pk in ids}
+    own: dict[int, int] = {}
+    for person_id, org_id in PersonFile.objects.filter(person_id__in=ids, organization_id__in=orgs).values_list(
+            "person_id", "organization_id").order_by("organization_id"):
+        own.setdefault(person_id, org_id)
+    shared: dict[int, set[str]] = defaultdict(set)
+    basis: dict[int, tuple[int, int]] = {}
+    rows = (active_consents(moment).filter(person_id__in=ids, receiving_organizations__in=orgs)
+            .values_list("id", "person_id", "receiving_organizations", *CATEGORIES).order_by("-starts_on", "-id"))
+    for consent_id, person_id, org_id, *granted in rows:
+        shared[person_id].update(c for c, g in zip(CATEGORIES, granted, strict=True) if g)
+        basis.setdefault(person_id, (consent_id, org_id))
+    result = {}
+    for pk in ids:
+        consent_id, consent_org = basis.get(pk, (None, None))
+        result[pk] = PersonAccess(pk, own.get(pk), frozenset(shared.get(pk, ())), consent_id, consent_org, orgs)
+    return result
+
+
+def person_access(user: Any, person_id: int, moment: datetime.datetime | None = None) -> PersonAccess:
+    return person_accesses(user, [person_id], moment)[person_id]
+
+
+def _visible_q(orgs: Iterable[int], moment: datetime.datetime | None = None, *, identity: bool = False) -> Q:
+    orgs = list(orgs)
+    own = PersonFile.objects.filter(person=OuterRef("pk"), organization_id__in=orgs)
+    shared = active_consents(moment).filter(person=OuterRef("pk"), receiving_organizations__in=orgs)
+    if identity:
+        shared = shared.filter(identity=True)
+    return Q(Exists(own)) | Q(Exists(shared))
+
+
+def persons_visible_to(user: Any, *, identity: bool = True,
+                       moment: datetime.datetime | None = None) -> QuerySet[Person]:
+    """The persons the caller may see: their organizations' files, and what active consents share.
+
+    With ``identity`` (lists and search), only those whose name the caller may see.
+    """
+    orgs = support_organizations(user)
+    if not orgs:
+        return Person.objects.none()
+    return (Person.objects.filter(merged_into__isnull=True).filter(_visible_q(orgs, moment, identity=identity))
+            .select_related("building"))
+
+
+def person_search_text(q: str) -> str:
+    q = (q or "").strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        raise ValidationFailed({"q": [_("La recherche est trop longue (%(max)s caractères au plus).")
+                                      % {"max": MAX_QUERY_LENGTH}]})
+    return q
+
+
+def person_search(user: Any, *, q: str = "", page: int = 1, offset: int | None = None,
+                  limit: int = PAGE_SIZE) -> tuple[list[tuple[Person, PersonAccess]], int]:
+    """A page of the persons the caller may name, matching ``q`` (name or phone); each one logged.
+
+    Returns the rows with what the caller may see of each, and the total count.
+    """
+    q = person_search_text(q)
+    persons = persons_visible_to(user)
+    if q:
+        key = fold(q)
+        digits = "".join(ch for ch in q if ch.isdigit())
+        match = Q(name_key__contains=key)
+        if len(digits) >= 4:
+            match |= Q(phone_key__contains=digits)
+        persons = persons.filter(match)
+    total = persons.count()
+    start = offset if offset is not None else (max(page, 1) - 1) * limit
+    rows = list(persons[start:start + limit])
+    accesses = person_accesses(user, [p.pk for p in rows])
+    log_reads(user, AccessAction.SEARCH if q else AccessAction.LIST,
+              [accesses[p.pk].read(_listed(accesses[p.pk])) for p in rows])
+    return [(p, accesses[p.pk]) for p in rows], total
+
+
+def _listed(access: PersonAccess) -> list[str]:
+    """What a row of a list shows: the name, and the building when housing is shared."""
+    return [c for c in (Category.IDENTITY, Category.HOUSING) if access.sees(c)]
+
+
+def person_page(user: Any, *, q: str = "", page: Any = 1) -> tuple[Page, dict[int, PersonAccess]]:
+    """The people list page: a page of persons (paginated), each logged."""
+    q = person_search_text(q)
+    persons = persons_visible_to(user)
+    if q:
+        key = fold(q)
+        digits = "".join(ch for ch in q if ch.isdigit())
+        match = Q(name_key__contains=key)
+        if len(digits) >= 4:
+            match |= Q(phone_key__contains=digits)
+        persons = persons.filter(match)
+    paginator = Paginator(persons, PAGE_SIZE)
+    result = paginator.get_page(page)
+    accesses = person_accesses(user, [p.pk for p in result.object_list])
+    log_reads(user, AccessAction.SEARCH if q else AccessAction.LIST,
+              [accesses[p.pk].read(_listed(accesses[p.pk])) for p in result.object_list])
+    return result, accesses
+
+
+def person_get(user: Any, person_id: int, *, action: str = AccessAction.VIEW,
+               log: bool = True) -> tuple[Person, PersonAccess]:
+    """One person the caller may see, with what they may see of them; NotFound otherwise (logged too)."""
+    person = Person.objects.select_related("building", "building__municipality", "household").filter(
+        pk=person_id, merged_into__isnull=True).first()
+    access = person_access(user, person_id)
+    if person is None or not access.visible:
+        log_reads(user, action, [Read(record_type="person", record_id=person_id, person_id=person_id,
+                                      outcome=AccessOutcome.DENIED if person else AccessOutcome.NOT_FOUND)])
+        raise NotFound(_("Cette personne n'existe pas ou vous n'y avez pas accès."))
+    if log:
+        log_reads(user, action, [access.read()])
+    return person, access
+
+
+def person_for_act(user: Any, person_id: int, *, identity: bool = True) -> tuple[Person, PersonAccess]:
+    """A person a service acts on: visible to the caller (by name, unless ``identity`` is off), else NotFound.
+
+    Not a read: nothing is shown, so nothing is logged.
+    """
+    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+    access = person_access(user, person_id)
+    if person is None or not (access.sees(Category.IDENTITY) if identity else access.visible):
+        raise NotFound(_("Cette personne n'existe pas ou vous n'y avez pas accès."))
+    return person, access
+
+
+# ---- consents ---------------------------------------------------------------------------------
+
+
+def consents_of(user: Any, person_id: int, *, action: str = AccessAction.LIST,
+                log: bool = True) -> tuple[Person, list[Consent]]:
+    """A person's consents as the caller may see them: all of them for an organization holding their
+    file, else the active ones naming the caller's organizations. Each one logged."""
+    person, access = person_get(user, person_id, action=action, log=False)
+    consents: Any = Consent.objects.filter(person=person).select_related(
+        "recording_organization", "recorded_by", "revoked_by").prefetch_related("receiving_organizations")
+    if not access.own:
+        consents = active_consents().filter(person=person, receiving_organizations__in=access.orgs).distinct()
+        consents = consents.select_related("recording_organization", "recorded_by", "revoked_by").prefetch_related(
+            "receiving_organizations")
+    rows = list(consents.order_by("-starts_on", "-id"))
+    if log:
+        log_reads(user, action, [access.read(c.categories, record_type="consent", record_id=c.pk) for c in rows]
+                  or [access.read([])])
+    return person, rows
+
+
+def consent_get(user: Any, consent_id: int, *, action: str = AccessAction.VIEW) -> tuple[Consent, PersonAccess]:
+    """One consent: the organization holding the person's file sees it; one it names, while it is active."""
+    consent = Consent.objects.select_related("person", "recording_organization", "recorded_by").prefetch_related(
+        "receiving_organizations").filter(pk=consent_id).first()
+    access = person_access(user, consent.person_id) if consent else None
+    named = consent is not None and access is not None and consent.is_active() and bool(
+        {o.pk for o in consent.receiving_organizations.all()} & access.orgs)
+    if consent is None or access is None or not (access.own or named) or consent.person.merged_into_id:
+        log_reads(user, action, [Read(record_type="consent", record_id=consent_id,
+                                      person_id=consent.person_id if consent else None,
+                                      outcome=AccessOutcome.DENIED if consent else AccessOutcome.NOT_FOUND)])
+        raise NotFound(_("Ce consentement n'existe pas ou vous n'y avez pas accès."))
+    log_reads(user, action, [access.read(consent.categories, record_type="consent", record_id=consent.pk)])
+    return consent, access
+
+
+def consent_for_act(user: Any, consent_id: int) -> Consent:
+    """A consent a service acts on (revocation): one held by an organization of the caller, else NotFound."""
+    consent = Consent.objects.select_related("person").filter(pk=consent_id).first()
+    if consent is None:
+        raise NotFound(_("Ce consentement n'existe pas ou vous n'y avez pas accès."))
+    access = person_access(user, consent.person_id)
+    if not (access.own or consent.recording_organization_id in access.orgs):
+        raise NotFound(_("Ce consentement n'existe pas ou vous n'y avez pas accès."))
+    return consent
+
+
+def possible_duplicates(user: Any, person: Person) -> list[Person]:
+    """Other persons the caller may name that look like this one (same name and building, or same phone)."""
+    match = Q(name_key=person.name_key, building_id=person.building_id) if person.building_id else Q(pk__in=[])
+    if person.phone_key:
+        match |= Q(phone_key=person.phone_key)
+    return list(persons_visible_to(user).filter(match).exclude(pk=person.pk)[:10])

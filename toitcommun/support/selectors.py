@@ -1,0 +1,246 @@
+"""The only way to reach interventions and referrals: scoped to the caller, and written to the access log.
+
+An intervention's summary and notes are visible to the organization that wrote
+them; another organization sees a person's interventions only while an active
+consent grants it the category (``interventions`` for summaries, ``notes`` for
+notes), and each separately. A referral is seen by the organization that sent it
+(its outcome included) and by the receiving organization while the consent it was
+sent under stands.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from toitcommun.errors import NotFound
+from toitcommun.people.models import AccessAction, AccessBasis, AccessOutcome, Category, Person
+from toitcommun.people.rules import support_organizations
+from toitcommun.people.selectors import (
+    PAGE_SIZE,
+    PersonAccess,
+    Read,
+    log_reads,
+    person_accesses,
+    person_get,
+    persons_visible_to,
+)
+
+from .models import (
+    OPEN_STATES,
+    REFERRAL_OVERDUE_DAYS,
+    Intervention,
+    Referral,
+    ReferralEvent,
+    ReferralState,
+    open_referrals_q,
+)
+
+# ---- interventions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InterventionView:
+    """An intervention as one caller sees it: ``summary`` / ``notes`` are None where hidden."""
+
+    intervention: Intervention
+    summary: str | None
+    notes: str | None
+    own: bool
+
+    @property
+    def categories(self) -> list[str]:
+        return [c for c, v in ((Category.INTERVENTIONS, self.summary), (Category.NOTES, self.notes)) if v is not None]
+
+
+def _intervention_view(intervention: Intervention, access: PersonAccess) -> InterventionView | None:
+    own = intervention.organization_id in access.orgs
+    if own:
+        return InterventionView(intervention, intervention.summary, intervention.notes, True)
+    summary = intervention.summary if Category.INTERVENTIONS in access.shared else None
+    notes = intervention.notes if Category.NOTES in access.shared else None
+    if summary is None and notes is None:
+        return None
+    return InterventionView(intervention, summary, notes, False)
+
+
+def _intervention_read(view: InterventionView, access: PersonAccess, person_id: int) -> Read:
+    return Read(record_type="intervention", record_id=view.intervention.pk, person_id=person_id,
+                categories=view.categories,
+                basis=AccessBasis.OWN_ORGANIZATION if view.own else AccessBasis.CONSENT,
+                organization_id=view.intervention.organization_id if view.own else access.consent_organization_id,
+                consent_id=None if view.own else access.consent_id)
+
+
+def _visible_interventions_q(access: PersonAccess) -> Q:
+    shown = Q(organization_id__in=access.orgs)
+    if access.shared & {Category.INTERVENTIONS, Category.NOTES}:
+        shown |= ~Q(organization_id__in=access.orgs)
+    return shown
+
+
+def interventions_of(user: Any, person_id: int, *, page: Any = 1, offset: int | None = None,
+                     limit: int = PAGE_SIZE, action: str = AccessAction.LIST, log: bool = True,
+                     ) -> tuple[Person, PersonAccess, list[InterventionView], int]:
+    """A page of a person's interventions the caller may see, each one logged."""
+    person, access = person_get(user, person_id, action=action, log=False)
+    rows = (Intervention.objects.filter(persons=person).filter(_visible_interventions_q(access))
+            .select_related("organization", "worker").order_by("-date", "-id"))
+    total = rows.count()
+    start = offset if offset is not None else (max(int(page or 1), 1) - 1) * limit
+    views = [v for v in (_intervention_view(i, access) for i in rows[start:start + limit]) if v is not None]
+    if log:
+        log_reads(user, action, [_intervention_read(v, access, person.pk) for v in views] or [access.read([])])
+    return person, access, views, total
+
+
+def interventions_written_by(user: Any) -> QuerySet[Intervention]:
+    """Interventions the caller's organizations wrote (their own record, every field visible)."""
+    orgs = support_organizations(user)
+    return Intervention.objects.filter(organization_id__in=orgs)
+
+
+# ---- referrals ---------------------------------------------------------------------------------
+
+
+def _consent_active_q(prefix: str = "consent__", moment: datetime.datetime | None = None) -> Q:
+    moment = moment or timezone.now()
+    today = timezone.localdate(moment)
+    return (Q(**{f"{prefix}starts_on__lte": today, f"{prefix}ends_on__gte": today})
+            & (Q(**{f"{prefix}revoked_at__isnull": True}) | Q(**{f"{prefix}revoked_at__gt": moment})))
+
+
+def referrals_visible_to(user: Any, moment: datetime.datetime | None = None) -> QuerySet[Referral]:
+    """Referrals the caller's organizations sent, and those they receive while their consent stands."""
+    orgs = support_organizations(user)
+    if not orgs:
+        return Referral.objects.none()
+    received = Q(receiving_organization_id__in=orgs) & ~Q(state=ReferralState.DRAFT) & _consent_active_q(
+        moment=moment)
+    return (Referral.objects.filter(Q(sending_organization_id__in=orgs) | received)
+            .filter(person__merged_into__isnull=True)
+            .select_related("service", "sending_organization", "receiving_organization", "person", "consent"))
+
+
+def _referral_read(referral: Referral, orgs: frozenset[int]) -> Read:
+    sender = referral.sending_organization_id in orgs
+    return Read(record_type="referral", record_id=referral.pk, person_id=referral.person_id,
+                categories=[Category.REFERRALS],
+                basis=AccessBasis.OWN_ORGANIZATION if sender else AccessBasis.REFERRAL,
+                organization_id=referral.sending_organization_id if sender else referral.receiving_organization_id,
+                consent_id=None if sender else referral.consent_id, referral_id=referral.pk)
+
+
+def referral_get(user: Any, referral_id: int, *, action: str = AccessAction.VIEW, log: bool = True) -> Referral:
+    """One referral the caller may see, with its events; NotFound otherwise (logged too)."""
+    referral = referrals_visible_to(user).prefetch_related(
+        Prefetch("events", queryset=ReferralEvent.objects.select_related("actor", "organization"))).filter(
+        pk=referral_id).first()
+    if referral is None:
+        exists = Referral.objects.filter(pk=referral_id).values_list("person_id", flat=True).first()
+        log_reads(user, action, [Read(record_type="referral", record_id=referral_id, person_id=exists,
+                                      outcome=AccessOutcome.DENIED if exists else AccessOutcome.NOT_FOUND)])
+        raise NotFound(_("Cette référence n'existe pas ou vous n'y avez pas accès."))
+    if log:
+        log_reads(user, action, [_referral_read(referral, support_organizations(user))])
+    return referral
+
+
+def referral_for_act(user: Any, referral_id: int) -> Referral:
+    """A referral a service acts on, locked for the act; NotFound when the caller may not see it."""
+    referral = referrals_visible_to(user).select_for_update(of=("self",)).filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound(_("Cette référence n'existe pas ou vous n'y avez pas accès."))
+    return referral
+
+
+def referrals_of(user: Any, person_id: int, *, action: str = AccessAction.LIST, log: bool = True) -> list[Referral]:
+    """A person's referrals the caller sees: its own and received ones, and, where an active consent
+    grants ``referrals``, the others' state and outcome."""
+    person, access = person_get(user, person_id, action=action, log=False)
+    rows = Referral.objects.filter(person=person).select_related("service", "sending_organization",
+                                                                 "receiving_organization")
+    if Category.REFERRALS not in access.shared:
+        rows = rows.filter(pk__in=referrals_visible_to(user).values("pk"))
+    result = list(rows.order_by("-created_at", "-id")[:50])
+    if not log:
+        return result
+    log_reads(user, action, [_referral_read(r, access.orgs) if (r.sending_organization_id in access.orgs
+                                                                or r.receiving_organization_id in access.orgs)
+                             else access.read([Category.REFERRALS], record_type="referral", record_id=r.pk)
+                             for r in result])
+    return result
+
+
+def referrals_received(user: Any, *, page: Any = 1) -> Page:
+    """Referrals sent to the caller's organizations (not drafts), open ones first; each logged."""
+    orgs = support_organizations(user)
+    rows = referrals_visible_to(user).filter(receiving_organization_id__in=orgs).order_by("-sent_at", "-id")
+    result = Paginator(rows, PAGE_SIZE).get_page(page)
+    log_reads(user, AccessAction.LIST, [_referral_read(r, orgs) for r in result.object_list])
+    return result
+
+
+def referrals_sent_open_past(user: Any, days: int = REFERRAL_OVERDUE_DAYS) -> list[Referral]:
+    """Open referrals the caller's organizations sent more than ``days`` ago."""
+    orgs = support_organizations(user)
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    rows = list(referrals_visible_to(user).filter(sending_organization_id__in=orgs, sent_at__lt=cutoff)
+                .filter(open_referrals_q()).order_by("sent_at")[:PAGE_SIZE])
+    log_reads(user, AccessAction.LIST, [_referral_read(r, orgs) for r in rows])
+    return rows
+
+
+# ---- the worker's caseload ---------------------------------------------------------------------
+
+
+@dataclass
+class Caseload:
+    people: list[Person]
+    due_this_week: list[Any]
+    overdue: list[Any]
+    recent: list[Any]
+    open_past: list[Referral]
+    accesses: dict[int, PersonAccess]
+
+
+def caseload(user: Any, moment: datetime.datetime | None = None) -> Caseload:
+    """A worker's page: the people they follow, follow-ups due this week and overdue, recent
+    interventions, open referrals past 30 days. Everything shown is logged."""
+    moment = moment or timezone.now()
+    today = timezone.localdate(moment)
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    mine = Intervention.objects.filter(worker=user, organization_id__in=support_organizations(user))
+    visible = persons_visible_to(user)
+    followed_ids = mine.filter(date__gte=today - datetime.timedelta(days=365)).values("persons")
+    people = list(visible.filter(pk__in=followed_ids).order_by("last_name", "first_name", "id")[:PAGE_SIZE])
+    persons = Prefetch("persons", queryset=visible)
+    later = Intervention.objects.filter(worker=user, date__gt=OuterRef("date"),
+                                        persons__in=OuterRef("persons")).values("pk")
+    due = list(mine.filter(follow_up_on__gte=today, follow_up_on__lte=week_end)
+               .prefetch_related(persons).order_by("follow_up_on", "id")[:PAGE_SIZE])
+    overdue = list(mine.filter(follow_up_on__lt=today, follow_up_on__gte=today - datetime.timedelta(days=90))
+                   .annotate(done=Exists(later)).filter(done=False).distinct()
+                   .prefetch_related(persons).order_by("follow_up_on", "id")[:PAGE_SIZE])
+    recent = list(mine.filter(date__lte=today).prefetch_related(persons).order_by("-date", "-id")[:10])
+    open_past = referrals_sent_open_past(user)
+    accesses = person_accesses(user, [p.pk for p in people])
+    reads = [accesses[p.pk].read([Category.IDENTITY]) for p in people]
+    for item in {i.pk: i for i in (*due, *overdue, *recent)}.values():
+        person_ids = [p.pk for p in item.persons.all()]
+        reads.append(Read(record_type="intervention", record_id=item.pk,
+                          person_id=person_ids[0] if person_ids else None,
+                          categories=[Category.INTERVENTIONS], basis=AccessBasis.OWN_ORGANIZATION,
+                          organization_id=item.organization_id))
+    log_reads(user, AccessAction.LIST, reads)
+    return Caseload(people, due, overdue, recent, open_past, accesses)
+
+
+def open_states() -> tuple[str, ...]:
+    return tuple(OPEN_STATES)
