@@ -22,6 +22,7 @@ from django.db import transaction
 
 from toitcommun.access.models import Role, RoleAssignment
 from toitcommun.access.services import audit_record
+from toitcommun.demo_activities import load_demo_activities
 from toitcommun.demo_directory import load_demo_directory
 from toitcommun.demo_support import load_demo_support
 from toitcommun.housing.models import AvailabilitySnapshot, Building, UnitGroup
@@ -226,6 +227,7 @@ def load_demo() -> list[Account]:
                      object_label="Chaudière-Appalaches 2013–2016", after={"sites": created_sites})
     load_demo_directory(orgs)
     load_demo_support(orgs)
+    load_demo_activities()
     return ACCOUNTS
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("soutien/", include("toitcommun.support.urls")),
     path("vie-collective/", include("toitcommun.collective.urls")),
     path("travaux/", include("toitcommun.jobs.urls")),
+    path("calendrier/", include("toitcommun.collective.ical_urls")),
     path("api/v1/", api.urls),
     # The admin signs in through the site's login page, which slows down a guessing address.
     path("admin/login/", RedirectView.as_view(pattern_name="access:login", query_string=True)),

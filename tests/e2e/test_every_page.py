@@ -58,6 +58,12 @@ NOT_PAGES = {
     "housing:available_export": "POST only: starts an export job and answers its page (walked as jobs:job)",
     "jobs:download": "a file (the XLSX an export job made)",
     "support:referral_act": "POST only: answers the referral's page (walked)",
+    "collective:activity_publish": "POST only: answers the activity's page (walked)",
+    "collective:activity_cancel": "POST only: answers the activity's page (walked)",
+    "collective:plan_action_follow": "POST only: answers the action plan's page (walked)",
+    "calendar_feeds:territory": "an iCalendar feed (text/calendar), parsed back in tests/collective",
+    "calendar_feeds:group": "an iCalendar feed (text/calendar), parsed back in tests/collective",
+    "calendar_feeds:personal": "an iCalendar feed behind a secret address, parsed back in tests/collective",
 }
 
 
@@ -104,6 +110,41 @@ def _password_reset_link() -> list[Any]:
     """A valid reset link of an account nobody signs in with during the walk (signing in changes the token)."""
     user = get_user_model().objects.get(username="chercheure")
     return [urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)]
+
+
+def _activity() -> list[Any]:
+    from toitcommun.collective.models import Activity
+
+    return [Activity.objects.get(title="Grand rassemblement régional").pk]
+
+
+def _project() -> list[Any]:
+    from toitcommun.collective.models import CollectiveProject
+
+    return [CollectiveProject.objects.get(name="Carré famille Saint-Maurice").pk]
+
+
+def _plan() -> list[Any]:
+    from toitcommun.collective.models import ActionPlan, Group
+    from toitcommun.demo_activities import _load_action_plan
+    from toitcommun.territory.models import Mrc
+
+    if not ActionPlan.objects.exists():  # the table comes with the governance demo, or is made here
+        mrc = Mrc.objects.select_related("region").get(code="310")
+        Group.objects.get_or_create(name="ÉLÉ des Appalaches", kind="local_table", region=mrc.region, mrc=mrc)
+        _load_action_plan({o.name: o for o in Organization.objects.all()}, None)
+    return [ActionPlan.objects.order_by("id").first().pk]
+
+
+def _group() -> list[Any]:
+    _plan()  # the table exists once the plan does
+    from toitcommun.collective.models import Group
+
+    return [Group.objects.filter(kind="local_table").order_by("id").first().pk]
+
+
+def _saint_maurice() -> list[Any]:
+    return [Building.objects.get(name="Habitations Saint-Maurice").pk]
 
 
 def _category() -> list[Any]:
@@ -167,6 +208,14 @@ VISITS = [
     Visit("directory:search", query="territory=G6G+1N1&sort=distance", label="directory-search-distance"),
     Visit("directory:service", args=_service),
     Visit("directory:service_sheet", args=_service),
+    Visit("collective:calendar", args=lambda: ["310"], query="mois=2015-10", label="calendar-mrc"),
+    Visit("collective:calendar_building", args=_building, query="mois=2015-12"),
+    Visit("collective:activity", args=_activity),
+    Visit("collective:projects"),
+    Visit("collective:project", args=_project),
+    Visit("collective:calendar_group", args=_group, query="mois=2015-10"),
+    Visit("collective:tenants", args=lambda: ["31084"]),
+    Visit("collective:tenants_building", args=_saint_maurice),
     # Signed in: the administrator sees every page and the longest navigation.
     Visit("home", who=ADMIN, label="home-signed-in"),
     Visit("organizations:create", who=ADMIN),
@@ -203,6 +252,12 @@ VISITS = [
     Visit("support:referral_add", who="technicienne", query=lambda: f"personne={_tenant()[0]}"),
     Visit("support:referral", who="technicienne", args=_referral),
     Visit("support:received", who="intervenante"),
+    Visit("collective:activity_create", who="locataires.tm"),
+    Visit("collective:activity_edit", who=ADMIN, args=_activity),
+    Visit("collective:activity_attendance", who=ADMIN, args=_activity),
+    Visit("collective:action_plans", who="coordination"),
+    Visit("collective:action_plan", who="intervenante", args=_plan),
+    Visit("collective:my_calendar", who="locataires.tm"),
     Visit("access:audit", who=ADMIN),
     Visit("access:login_locks", who=ADMIN),
     Visit("access:api_tokens", who=ADMIN),

@@ -151,6 +151,18 @@ ACTIONS: dict[str, tuple[Promise, Promise]] = {
                                       gettext_lazy("%(actor)s a ajouté la municipalité « %(object)s »")),
     "territory.municipality.update": (gettext_lazy("Municipalité modifiée"),
                                       gettext_lazy("%(actor)s a modifié la municipalité « %(object)s »")),
+    "activity.create": (gettext_lazy("Activité planifiée"),
+                        gettext_lazy("%(actor)s a planifié l'activité « %(object)s »")),
+    "activity.update": (gettext_lazy("Activité modifiée"),
+                        gettext_lazy("%(actor)s a modifié l'activité « %(object)s »")),
+    "activity.publish": (gettext_lazy("Activité publiée"),
+                         gettext_lazy("%(actor)s a publié l'activité « %(object)s »")),
+    "activity.cancel": (gettext_lazy("Activité annulée"),
+                        gettext_lazy("%(actor)s a annulé l'activité « %(object)s »")),
+    "plan_action.follow": (gettext_lazy("Suivi d'action noté"),
+                           gettext_lazy("%(actor)s a noté le suivi de l'action « %(object)s »")),
+    "activity.attendance_count": (gettext_lazy("Présences comptées"),
+                                  gettext_lazy("%(actor)s a compté les présences à l'activité « %(object)s »")),
 }
 
 # For an action nobody described: its last word's verb.

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401 - the routes come with the issue that builds this app
+from django.urls import path  # noqa: F401
+
+from .activity_urls import urlpatterns as activity_patterns
 
 app_name = "collective"
-urlpatterns: list = []
+urlpatterns: list = [
+    *activity_patterns,
+]

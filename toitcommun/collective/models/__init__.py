@@ -1,5 +1,7 @@
 """Collective life: groups and mandates, meetings and minutes (governance), activities and projects."""
 
+from .activities import Activity, ActivityAttendee, ActivityKind, ActivityState, ParticipationTally
+from .feeds import CalendarToken
 from .groups import (
     OFFICER_ROLES,
     RECOMMENDING_KINDS,
@@ -32,6 +34,14 @@ from .meetings import (
     RecommendationAnswer,
     RecommendationState,
 )
+from .plans import OPEN_ACTION, ActionPlan, ActionStatus, PlanAction, PlanObjective, ProgressNote
+from .projects import (
+    AgreementObjective,
+    CollectiveProject,
+    ProjectMilestone,
+    ProjectPartner,
+    ProjectStatus,
+)
 
 __all__ = [
     "OFFICER_ROLES", "OPEN_FOLLOW_UP", "RECOMMENDING_KINDS", "SINGLE_SEAT_ROLES",
@@ -39,4 +49,7 @@ __all__ = [
     "FollowUpEvent", "FollowUpStatus", "Group", "GroupKind", "HolderKind", "Mandate", "MandateRole",
     "Meeting", "MeetingKind", "MeetingState", "Minutes", "MinutesState", "Presence", "QuorumRule",
     "Recommendation", "RecommendationAnswer", "RecommendationState",
+    "CalendarToken", "Activity", "ActivityAttendee", "ActivityKind", "ActivityState", "ParticipationTally",
+    "OPEN_ACTION", "ActionPlan", "ActionStatus", "PlanAction", "PlanObjective", "ProgressNote",
+    "AgreementObjective", "CollectiveProject", "ProjectMilestone", "ProjectPartner", "ProjectStatus",
 ]

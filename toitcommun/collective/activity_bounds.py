@@ -1,0 +1,22 @@
+"""The limits of activity figures, written once: forms, services and API schemas read them."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from toitcommun.housing.bounds import Range
+
+# People counted at one activity, per kind (tenants, children, others).
+COUNTED = Range(0, 100_000)
+# No activity of this system predates the agreements on community support.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+EARLIEST_DAY = datetime.date(EARLIEST_YEAR, 1, 1)
+LATEST_DAY = datetime.date(LATEST_YEAR, 12, 31)
+
+Year = Annotated[int, Field(ge=EARLIEST_YEAR, le=LATEST_YEAR, description="A year, YYYY")]
+Day = Annotated[datetime.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY, description="YYYY-MM-DD")]
+Counted = Annotated[int, Field(ge=COUNTED.minimum, le=COUNTED.maximum)]

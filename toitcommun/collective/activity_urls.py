@@ -1,0 +1,34 @@
+from django.urls import path
+
+from . import activity_views as views
+
+urlpatterns = [
+    path("calendrier/<str:code>/", views.calendar_territory, name="calendar"),
+    path("calendrier/immeuble/<int:pk>/", views.calendar_building, name="calendar_building"),
+    path("activites/nouvelle/", views.activity_create_page, name="activity_create"),
+    path("activites/<int:pk>/", views.activity_detail, name="activity"),
+    path("activites/<int:pk>/modifier/", views.activity_edit, name="activity_edit"),
+    path("activites/<int:pk>/presences/", views.activity_attendance, name="activity_attendance"),
+    path("activites/<int:pk>/publier/", views.activity_publish_page, name="activity_publish"),
+    path("activites/<int:pk>/annuler/", views.activity_cancel_page, name="activity_cancel"),
+]
+
+from . import project_views  # noqa: E402
+
+urlpatterns += [
+    path("projets/", project_views.project_list, name="projects"),
+    path("projets/<int:pk>/", project_views.project_detail, name="project"),
+    path("plans/", project_views.plan_list, name="action_plans"),
+    path("plans/<int:pk>/", project_views.plan_detail, name="action_plan"),
+    path("plans/<int:pk>/actions/<int:action_pk>/suivi/", project_views.plan_action_follow_page,
+         name="plan_action_follow"),
+]
+
+from . import feed_views, public_views  # noqa: E402
+
+urlpatterns += [
+    path("calendrier/groupe/<int:pk>/", views.calendar_group, name="calendar_group"),
+    path("mon-calendrier/", feed_views.my_calendar, name="my_calendar"),
+    path("locataires/<str:code>/", public_views.tenants_territory, name="tenants"),
+    path("locataires/immeuble/<int:pk>/", public_views.tenants_building, name="tenants_building"),
+]
