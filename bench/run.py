@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import generate, generate_directory  # noqa: E402
+from bench import generate, generate_directory, load  # noqa: E402
 
 AIM_RATIO = 1.5
 AIM_MS = 150.0
@@ -541,7 +541,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--date", type=datetime.date.fromisoformat, default=generate.BENCH_DATE)
     parser.add_argument("--searches", type=int, default=200, help="drawn directory searches (text, territory,"
                         " category)")
-    parser.add_argument("--only", choices=("housing", "directory"), help="run one part only")
+    parser.add_argument("--only", choices=("housing", "directory", "load"), help="run one part only")
+    load.add_arguments(parser)
     parser.add_argument("--database-url", help="default: sqlite:///var/bench.sqlite3")
     parser.add_argument("--explain", metavar="CODE", help="print the query plans for this territory, then stop")
     parser.add_argument("--explain-search", metavar="N", type=int,
@@ -551,6 +552,8 @@ def main(argv: list[str] | None = None) -> None:
     url = generate.configure(args.database_url)
     counts = generate.ensure(url)
     directory = generate_directory.ensure(url) if args.only != "housing" else None
+    if args.only == "load":
+        return load.bench(args, url)
     from django.db import connection
 
     on = args.date
@@ -561,9 +564,9 @@ def main(argv: list[str] | None = None) -> None:
     if directory:
         print(f"Directory: {directory['services']:,} services of {directory['organizations']:,} organizations"
               f" at {directory['locations']:,} places")
-    load, cores = os.getloadavg()[0], os.cpu_count() or 1
-    if load > cores:
-        print(f"Note: load average {load:.1f} on {cores} cores — timings are noisy; medians hold up better than p95.")
+    busy, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if busy > cores:
+        print(f"Note: load average {busy:.1f} on {cores} cores — timings are noisy; medians hold up better than p95.")
     if args.explain:
         explain(on, args.explain)
         return
@@ -576,6 +579,8 @@ def main(argv: list[str] | None = None) -> None:
         agree &= report_housing(args, counts, engine, version)
     if directory:
         agree &= report_directory(args, directory, engine, version)
+    if not args.only:
+        load.bench(args, url)
     if not agree:
         sys.exit("The ORM and the raw SQL disagree: that is a bug, not a slow query.")
 

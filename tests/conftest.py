@@ -176,3 +176,12 @@ def static_files_looked_up_per_request():
     from django.conf import settings
 
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def public_cache_off_unless_asked():
+    """Tests write with factories, which leave no audit event: a page kept from before such a write
+    would still be served. The page cache is off, except in tests that ask for it (tests/perf/)."""
+    from django.conf import settings
+
+    settings.PUBLIC_CACHE_SECONDS = 0

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from .api import api
-from .views import favicon, home
+from .views import favicon, home, language_switch
 
 handler400 = "toitcommun.views.bad_request"
 handler403 = "toitcommun.views.permission_denied"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("langue/<str:code>/", language_switch, name="language_switch"),
     path("comptes/", include("toitcommun.access.urls")),
     path("territoires/", include("toitcommun.territory.urls")),
     path("organisations/", include("toitcommun.organizations.urls")),

@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import Context, loader
 from django.templatetags.static import static
-from django.utils.cache import patch_cache_control
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -26,6 +29,30 @@ API_PREFIX = "/api/"
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
+
+
+def language_switch(request: HttpRequest, code: str) -> HttpResponse:
+    """The header's language link: remembers the language in its cookie and goes back to the page.
+
+    A GET, not a form: changing a display preference harms nobody, and the pages then carry no
+    per-visitor token, so one cached copy of a public page serves every visitor. Only an address
+    of this site is followed back; anything else goes to the home page.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404(code)
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("home")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

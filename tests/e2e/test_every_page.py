@@ -41,6 +41,7 @@ WALK_ONLY = ("walk_400", "walk_403_csrf", "walk_413", "walk_429", "walk_500")
 # Routes that answer something other than a page a person reads, with the reason.
 NOT_PAGES = {
     "set_language": "POST only: switches the language and redirects",
+    "language_switch": "redirect: sets the language cookie and goes back to the page (the header's link)",
     "housing:import_template": "a CSV file",
     "organizations:membership_add": "POST only: answers the organization page (walked) or its fragment",
     "organizations:membership_end": "POST only: answers the organization page (walked) or its fragment",
