@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from toitcommun.errors import NotFound
@@ -176,9 +177,35 @@ def housing_summary(territory: TerritoryRef, on: datetime.date) -> HousingSummar
     )
 
 
+@dataclass(frozen=True)
+class Named:
+    name: str
+
+
+@dataclass(frozen=True)
+class BuildingLine:
+    """What a table row, an export line or a map point shows of a building: plain values, no model instance."""
+
+    pk: int
+    name: str
+    address: str
+    tenure: str
+    is_illustrative: bool
+    latitude: Any
+    longitude: Any
+    municipality: Named
+    organization: Named
+
+    def get_tenure_display(self) -> str:
+        return str(dict(Tenure.choices).get(self.tenure, self.tenure))
+
+    def get_absolute_url(self) -> str:
+        return reverse("housing:building", args=[self.pk])
+
+
 @dataclass
 class AvailabilityRow:
-    building: Building
+    building: BuildingLine
     clientele: str
     clientele_label: str
     units: int
@@ -194,40 +221,53 @@ def availability_rows(territory: TerritoryRef, on: datetime.date, clientele: str
     """One row per building and clientele: its units and the latest figure known on ``on``.
 
     A row never reported has None for its figures and its date; a row reported before
-    ``stale_before(on)`` is marked stale.
+    ``stale_before(on)`` is marked stale. Read as plain values (two queries), not model
+    instances: Montréal has about 5,000 rows.
     """
     groups = (
         UnitGroup.objects.filter(territory.municipality_filter("building__municipality"))
         .values("building_id", "clientele")
         .annotate(units=Sum("units"), adapted=Sum("adapted_units"))
+        .values_list("building_id", "clientele", "units", "adapted", "building__name", "building__address",
+                     "building__tenure", "building__is_illustrative", "building__latitude", "building__longitude",
+                     "building__municipality__name", "building__organization__name")
         .order_by()
     )
     if clientele:
         groups = groups.filter(clientele=clientele)
+    snapshots = latest_snapshots(territory, on)
+    if clientele:
+        snapshots = snapshots.filter(clientele=clientele)
     snaps = {
-        (s.building_id, s.clientele): s for s in latest_snapshots(territory, on).select_related("reported_by")
+        (b, c): (as_of, vacant, waiting, label or username or "")
+        for b, c, as_of, vacant, waiting, label, username in snapshots.values_list(
+            "building_id", "clientele", "as_of", "vacant_units", "waiting_list", "reported_by_label",
+            "reported_by__username")
     }
-    buildings = Building.objects.select_related("organization", "municipality").in_bulk(
-        {g["building_id"] for g in groups}
-    )
-    labels = dict(Clientele.choices)
+    labels = {value: str(label) for value, label in Clientele.choices}
     old = stale_before(on)
+    buildings: dict[int, BuildingLine] = {}
     rows = []
-    for g in groups:
-        snap = snaps.get((g["building_id"], g["clientele"]))
+    for (building_id, group_clientele, units, adapted, name, address, tenure, illustrative, lat, lng,
+         municipality, owner) in groups:
+        building = buildings.get(building_id)
+        if building is None:
+            building = buildings[building_id] = BuildingLine(
+                pk=building_id, name=name, address=address, tenure=tenure, is_illustrative=illustrative,
+                latitude=lat, longitude=lng, municipality=Named(municipality), organization=Named(owner))
+        snap = snaps.get((building_id, group_clientele))
         rows.append(
             AvailabilityRow(
-                building=buildings[g["building_id"]],
-                clientele=g["clientele"],
-                clientele_label=str(labels[g["clientele"]]),
-                units=g["units"],
-                adapted_units=g["adapted"],
-                vacant_units=snap.vacant_units if snap else None,
-                waiting_list=snap.waiting_list if snap else None,
-                as_of=snap.as_of if snap else None,
-                is_stale=bool(snap and snap.as_of < old),
-                reported_by=(snap.reported_by_label or (snap.reported_by.get_username() if snap.reported_by else ""))
-                if snap else "",
+                building=building,
+                clientele=group_clientele,
+                clientele_label=labels[group_clientele],
+                units=units,
+                adapted_units=adapted,
+                vacant_units=snap[1] if snap else None,
+                waiting_list=snap[2] if snap else None,
+                as_of=snap[0] if snap else None,
+                is_stale=bool(snap and snap[0] < old),
+                reported_by=snap[3] if snap else "",
             )
         )
     order = {c: i for i, c in enumerate(Clientele.values)}
@@ -298,3 +338,91 @@ def crosstab(territory: TerritoryRef, on: datetime.date) -> dict[str, dict[str, 
     ):
         table[r["clientele"]][r["tenure"]]["vacant"] = r["n"]
     return table
+
+
+@dataclass
+class AvailabilityOverview:
+    summary: HousingSummary
+    children: list[dict[str, Any]]
+    crosstab: dict[str, dict[str, dict[str, int | None]]]
+
+
+def availability_overview(territory: TerritoryRef, on: datetime.date) -> AvailabilityOverview:
+    """housing_summary, summary_by_child and crosstab of one territory, from three grouped queries.
+
+    The available-housing page shows all three. Each on its own finds the latest snapshot per
+    building and clientele again (the costly part, 35-50 ms for the province); here it is found
+    once, grouped by subdivision, clientele and tenure, and the three are added up from those
+    groups. The figures are the same as the three functions' (tests/housing/test_overview.py).
+    """
+    path = _CHILD_PATH.get(territory.level)
+    child = {"child": F(f"{path}__code")} if path else {}
+    scope = UnitGroup.objects.filter(territory.municipality_filter("building__municipality"))
+    stock = list(
+        scope.values("clientele", tenure=F("building__tenure"), **child)
+        .annotate(units=Sum("units"), adapted=Sum("adapted_units"))
+        .order_by()
+    )
+    sites = list(
+        scope.values(child=F(f"{path}__code"), name=F(f"{path}__name"))
+        .annotate(sites=Count("building_id", distinct=True))
+        .order_by()
+    ) if path else []
+    # A building lies in one subdivision: the territory's sites are the sum of theirs.
+    total_sites = (sum(r["sites"] for r in sites) if path
+                   else scope.aggregate(sites=Count("building_id", distinct=True))["sites"] or 0)
+    old = stale_before(on)
+    latest = list(
+        _latest_with_units(territory, on)
+        .values("clientele", tenure=F("building__tenure"), **child)
+        .annotate(vacant=Sum("vacant_units"), waiting=Sum("waiting_list"), reported=Sum("units"),
+                  stale=Sum("units", filter=Q(as_of__lt=old)), oldest=Min("as_of"), newest=Max("as_of"))
+        .order_by()
+    )
+
+    def total(rows: list[dict[str, Any]], field: str, **match: Any) -> int | None:
+        """The sum of a field over the groups that match; None when no group does or all are None."""
+        values = [r[field] for r in rows if all(r[k] == v for k, v in match.items()) and r[field] is not None]
+        return sum(values) if values else None
+
+    clienteles, tenures = Clientele.values, Tenure.values
+    units_total = total(stock, "units") or 0
+    reported = total(latest, "reported") or 0
+    dates = [r["oldest"] for r in latest if r["oldest"] is not None] + [r["newest"] for r in latest
+                                                                           if r["newest"] is not None]
+    summary = HousingSummary(
+        territory=territory,
+        date=on,
+        units_total=units_total,
+        units_by_clientele={c: total(stock, "units", clientele=c) or 0 for c in clienteles},
+        units_by_tenure={t: total(stock, "units", tenure=t) or 0 for t in tenures},
+        sites=total_sites,
+        adapted_units=total(stock, "adapted") or 0,
+        vacant_units=total(latest, "vacant"),
+        waiting_list=total(latest, "waiting"),
+        vacant_by_clientele={c: total(latest, "vacant", clientele=c) for c in clienteles},
+        waiting_by_clientele={c: total(latest, "waiting", clientele=c) for c in clienteles},
+        reported_units=reported,
+        stale_units=total(latest, "stale") or 0,
+        reported_by_clientele={c: total(latest, "reported", clientele=c) or 0 for c in clienteles},
+        stale_by_clientele={c: total(latest, "stale", clientele=c) or 0 for c in clienteles},
+        oldest_report=min(dates) if dates else None,
+        latest_report=max(dates) if dates else None,
+        stale_before=old,
+    )
+    children = []
+    for row in sites:
+        code = row["child"]
+        units = total(stock, "units", child=code) or 0
+        known = total(latest, "reported", child=code) or 0
+        children.append({"code": code, "name": row["name"], "units": units, "sites": row["sites"],
+                         "vacant": total(latest, "vacant", child=code), "waiting": total(latest, "waiting", child=code),
+                         "reported": known, "stale": total(latest, "stale", child=code) or 0,
+                         "known_percent": known_percent(known, units), "is_partial": known < units})
+    children.sort(key=lambda r: r["name"])
+    table: dict[str, dict[str, dict[str, int | None]]] = {
+        c: {t: {"units": total(stock, "units", clientele=c, tenure=t) or 0,
+                "vacant": total(latest, "vacant", clientele=c, tenure=t)} for t in tenures}
+        for c in clienteles
+    }
+    return AvailabilityOverview(summary=summary, children=children, crosstab=table)

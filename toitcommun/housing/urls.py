@@ -6,6 +6,7 @@ app_name = "housing"
 urlpatterns = [
     path("disponibles/<str:code>/", views.available, name="available"),
     path("disponibles/<str:code>/export/", views.available_export_start, name="available_export"),
+    path("disponibles/<str:code>/carte.json", views.available_points, name="available_points"),
     path("parc/<str:code>/", views.stock, name="stock"),
     path("immeubles/nouveau/", views.building_create_page, name="building_create"),
     path("immeubles/<int:pk>/", views.building_detail, name="building"),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,16 +46,17 @@ from .jobs import housing_export_start, housing_import_start
 from .models import Clientele, Tenure
 from .selectors import (
     AvailabilityRow,
+    availability_overview,
     availability_rows,
     building_get,
     buildings_in,
-    crosstab,
     housing_summary,
     snapshots_of,
-    summary_by_child,
 )
 
 MAX_ROWS_SHOWN = 500
+# The available-housing page's per-building table, a page at a time.
+ROWS_PER_PAGE = 100
 
 
 def _query(request: HttpRequest) -> tuple[SummaryQueryForm, datetime.date, str]:
@@ -95,30 +97,46 @@ def _export_available(request: HttpRequest, territory: TerritoryRef, on: datetim
                           title=table.title, notes=table.notes)
 
 
+def _rows_page(request: HttpRequest, total: int) -> tuple[int, int]:
+    """The page of the per-building table asked for (``table`` in the address), within bounds; and how many."""
+    pages = max(1, -(-total // ROWS_PER_PAGE))
+    try:
+        number = int(request.GET.get("table") or 1)
+    except ValueError:
+        number = 1
+    return min(max(1, number), pages), pages
+
+
 def available(request: HttpRequest, code: str) -> HttpResponseBase:
     territory = or_404(territory_get, code)
     form, on, clientele = _query(request)
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         return _export_available(request, territory, on, clientele, fmt)
-    summary = housing_summary(territory, on)
+    overview = availability_overview(territory, on)
+    summary = overview.summary
     # A region or the province holds thousands of buildings: the page shows them by
-    # subdivision, and each building only from an MRC down. The export has every row.
+    # subdivision, and each building only from an MRC down, a page of the table at a time;
+    # the map's points come as JSON (available_points). The export has every row.
     by_building = territory.level in (Level.MRC, Level.MUNICIPALITY)
     rows = availability_rows(territory, on, clientele) if by_building else []
-    buildings = {r.building.pk: r.building for r in rows}.values()
-    lines: dict[int, list[str]] = {}
-    for r in rows:
-        lines.setdefault(r.building.pk, []).append(_figure_line(r))
+    number, pages = _rows_page(request, len(rows))
+    shown = rows[(number - 1) * ROWS_PER_PAGE:number * ROWS_PER_PAGE]
     unknown = _("inconnu")
+    kept = request.GET.copy()
+    kept.pop("table", None)
+    points_query = urlencode({"date": on.isoformat(), **({"clientele": clientele} if clientele else {})})
     context = {
         "territory": territory, "ancestors": territory_ancestors(territory), "form": form, "on": on,
-        "clientele": clientele, "summary": summary, "rows": rows[:MAX_ROWS_SHOWN], "rows_total": len(rows),
+        "clientele": clientele, "summary": summary, "rows": shown, "rows_total": len(rows),
+        "rows_first": (number - 1) * ROWS_PER_PAGE + 1, "rows_last": (number - 1) * ROWS_PER_PAGE + len(shown),
+        "table_page": number, "table_pages": pages, "table_query": kept.urlencode(),
         "by_building": by_building, "stale_days": settings.HOUSING_STALE_AFTER_DAYS,
         "show_reporters": rules.can_see_reporters(request.user),
-        "truncated": len(rows) > MAX_ROWS_SHOWN, "children": summary_by_child(territory, on),
-        "crosstab": crosstab(territory, on), "clienteles": Clientele.choices, "tenures": Tenure.choices,
-        "map_points": _map_points(buildings, lines),
+        "children": overview.children,
+        "crosstab": overview.crosstab, "clienteles": Clientele.choices, "tenures": Tenure.choices,
+        "map_points_url": (f"{reverse('housing:available_points', args=[territory.code])}?{points_query}"
+                           if any(r.building.latitude is not None for r in rows) else ""),
         # Unknown figures are null: the chart draws no bar for them and says so in the label.
         "chart": {
             "labels": [str(label) if summary.vacant_by_clientele[value] is not None else f"{label} ({unknown})"
@@ -130,6 +148,20 @@ def available(request: HttpRequest, code: str) -> HttpResponseBase:
         "query": request.GET.urlencode(),
     }
     return render(request, "housing/available.html", context)
+
+
+def available_points(request: HttpRequest, code: str) -> JsonResponse:
+    """The available-housing map's points (an MRC or a municipality): every building, its figures in its popup."""
+    territory = or_404(territory_get, code)
+    _form, on, clientele = _query(request)
+    if territory.level not in (Level.MRC, Level.MUNICIPALITY):
+        return JsonResponse([], safe=False)
+    rows = availability_rows(territory, on, clientele)
+    lines: dict[int, list[str]] = {}
+    for r in rows:
+        lines.setdefault(r.building.pk, []).append(_figure_line(r))
+    buildings = {r.building.pk: r.building for r in rows}.values()
+    return JsonResponse(_map_points(buildings, lines), safe=False)
 
 
 def stock(request: HttpRequest, code: str) -> HttpResponseBase:

@@ -11,10 +11,18 @@
     const container = document.getElementById("site-map");
     const note = document.getElementById("site-map-note");
     const source = document.getElementById("site-map-points");
-    if (!container || !source || container.dataset.drawn) return;
+    if (!container || container.dataset.drawn) return;
+    if (source) { container.dataset.drawn = "1"; draw(container, note, JSON.parse(source.textContent)); return; }
+    // Thousands of points come as JSON from their own address, after the page.
+    if (!container.dataset.pointsUrl) return;
     container.dataset.drawn = "1";
+    fetch(container.dataset.pointsUrl, { headers: { Accept: "application/json" } })
+      .then((answer) => { if (!answer.ok) throw new Error(String(answer.status)); return answer.json(); })
+      .then((points) => draw(container, note, points))
+      .catch(() => degrade(container, note));
+  }
+  function draw(container, note, points) {
     if (typeof L === "undefined") { degrade(container, note); return; }
-    const points = JSON.parse(source.textContent);
     const map = L.map(container, { scrollWheelZoom: false });
     let loaded = 0, failed = 0;
     const tiles = L.tileLayer(container.dataset.tileUrl, { attribution: container.dataset.tileAttribution, maxZoom: 18 });
