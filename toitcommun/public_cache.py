@@ -42,7 +42,7 @@ from django.utils.cache import set_response_etag
 PAGES = re.compile(
     r"^/(?:"
     r"|repertoire/(?:services/[^/]+/(?:fiche/)?)?"
-    r"|logement/(?:disponibles|parc)/[^/]+/"
+    r"|logement/(?:disponibles|parc)/[^/]+/(?:carte\.json)?"
     r"|territoires/(?:[^/]+/)?"
     r"|organisations/(?:\d+/)?"
     r")$"

@@ -43,6 +43,7 @@ NOT_PAGES = {
     "set_language": "POST only: switches the language and redirects",
     "language_switch": "redirect: sets the language cookie and goes back to the page (the header's link)",
     "housing:import_template": "a CSV file",
+    "housing:available_points": "JSON: the available-housing map's points (drawn on the walked page)",
     "organizations:membership_add": "POST only: answers the organization page (walked) or its fragment",
     "organizations:membership_end": "POST only: answers the organization page (walked) or its fragment",
     "directory:territory_suggestions": "JSON: the public search place box's suggestions (combobox)",

@@ -170,7 +170,7 @@ def test_territory_search_finds_former_names(page, shot):
 def test_home_and_language_switch(page):
     page.goto(f"{page.base_url}/")
     assert page.inner_text("h1") == "Toit commun"
-    page.click("button[name=language][value=en]")
+    page.click("header a.lang[lang=en]")
     page.wait_for_load_state("networkidle")
     assert page.get_attribute("html", "lang") == "en"
     nav = page.inner_text("header nav")

@@ -121,7 +121,8 @@ def test_page_before_any_report_shows_unknown_no_bar_and_no_zero(client, demo):
     assert chart(response)["labels"] == ["Aînés (inconnu)", "Familles (inconnu)", "Personnes seules (inconnu)"]
     assert "pas de barre à tracer, les figures sont inconnues." in body
     assert body.count("jamais signalé") == 11 + 1  # each row, and the legend
-    saint_alphonse = next(p for p in response.context["map_points"] if p["name"] == "Résidence Saint-Alphonse")
+    map_points = client.get(response.context["map_points_url"]).json()
+    saint_alphonse = next(p for p in map_points if p["name"] == "Résidence Saint-Alphonse")
     assert saint_alphonse["lines"] == ["Aînés : vacants inconnus (jamais signalé)"]
 
 
@@ -147,7 +148,7 @@ def test_page_of_today_says_which_reports_it_mixes_and_which_are_stale(client, d
             "elles peuvent avoir changé.") in body
     # The ten sites still at their 2015 figures are marked, Saint-Alphonse is not.
     assert response.content.decode().count('<span class="badge warn">ancien</span>') == 10
-    points = {p["name"]: p["lines"] for p in response.context["map_points"]}
+    points = {p["name"]: p["lines"] for p in client.get(response.context["map_points_url"]).json()}
     assert points["Résidence Saint-Alphonse"] == [f"Aînés : 2 vacants, 9 en attente, au {today.isoformat()}"]
     assert points["Habitations Dumais"] == [
         "Aînés : 2 vacants, 10 en attente, au 2015-12-31 (ancien : plus de 90 jours)"

@@ -9,8 +9,19 @@ import random
 
 import pytest
 
-from tests.factories import BuildingFactory, OrganizationFactory, SnapshotFactory, UnitGroupFactory, municipality
-from toitcommun.housing.selectors import availability_overview, crosstab, housing_summary, summary_by_child
+from tests.factories import (
+    BuildingFactory,
+    OrganizationFactory,
+    SnapshotFactory,
+    UnitGroupFactory,
+    municipality,
+)
+from toitcommun.housing.selectors import (
+    availability_overview,
+    crosstab,
+    housing_summary,
+    summary_by_child,
+)
 from toitcommun.territory.selectors import territory_get
 
 D = datetime.date
