@@ -153,3 +153,19 @@ def test_an_unfinished_job_has_no_file(client, demo, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     client.post("/logement/disponibles/12/export/")
     assert client.get(f"/travaux/{Job.objects.get().pk}/fichier/").status_code == 404
+
+
+def test_finished_jobs_are_forgotten_after_a_week(admin_user):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = housing_import_start(actor=admin_user, file_name="vieux.csv", content=housing_csv(8, CODES))
+    recent = housing_import_start(actor=admin_user, file_name="recent.csv", content=housing_csv(8, CODES))
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=8))
+    waiting = Job.objects.create(kind="housing_import", owner=admin_user)
+    out = io.StringIO()
+    call_command("prune_jobs", stdout=out)
+    assert out.getvalue().strip() == "Travaux supprimés : 1."
+    assert set(Job.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
