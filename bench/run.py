@@ -1,6 +1,6 @@
 """How fast are the housing summary and the directory search on a province-sized world? (`make bench`)
 
-    .venv/bin/python bench/run.py [--reps 30] [--searches 200] [--only housing|directory]
+    .venv/bin/python bench/run.py [--reps 30] [--searches 200] [--only housing|directory|places]
                                   [--database-url URL] [--explain CODE] [--explain-search N]
 
 Times housing_summary() against one hand-written SQL statement that computes
@@ -541,7 +541,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--date", type=datetime.date.fromisoformat, default=generate.BENCH_DATE)
     parser.add_argument("--searches", type=int, default=200, help="drawn directory searches (text, territory,"
                         " category)")
-    parser.add_argument("--only", choices=("housing", "directory", "load"), help="run one part only")
+    parser.add_argument("--only", choices=("housing", "directory", "load", "places"), help="run one part only")
     load.add_arguments(parser)
     parser.add_argument("--database-url", help="default: sqlite:///var/bench.sqlite3")
     parser.add_argument("--explain", metavar="CODE", help="print the query plans for this territory, then stop")
@@ -575,10 +575,13 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     agree = True
-    if args.only != "directory":
+    if args.only in (None, "housing"):
         agree &= report_housing(args, counts, engine, version)
-    if directory:
+    if directory and args.only != "places":
         agree &= report_directory(args, directory, engine, version)
+    if directory and args.only in (None, "places"):
+        from bench import places  # places as typed, and the search by distance (bench/places.py)
+        agree &= places.report(args, engine, version)
     if not args.only:
         load.bench(args, url)
     if not agree:
