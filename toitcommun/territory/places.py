@@ -49,6 +49,7 @@ _DIRECTIONS = re.compile(r"\s+(?:north|south|east|west|central|northwest|northea
                          r"north central|south central|east central|west central|region)$", re.IGNORECASE)
 POINTS_TTL = 300.0
 _points_cache: dict[str, tuple[float, list[tuple[str, float, float, float]]]] = {}
+_fsa_cache: dict[str, tuple[float, str | None]] = {}
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,16 @@ def _named_municipality(fsa: FsaPoint) -> str | None:
     return None
 
 
+def _fsa_municipality(fsa: FsaPoint) -> str | None:
+    """The municipality an FSA of the open file is taken as, worked out once every few minutes per process."""
+    kept = _fsa_cache.get(fsa.fsa)
+    if kept and time.monotonic() - kept[0] < POINTS_TTL:
+        return kept[1]
+    code = _named_municipality(fsa) or _nearest_municipality((fsa.latitude, fsa.longitude))
+    _fsa_cache[fsa.fsa] = (time.monotonic(), code)
+    return code
+
+
 def _municipality_by_directory(fsa: str) -> str | None:
     """The municipality most of the directory's addresses with this FSA are in, or None."""
     from toitcommun.directory.models import Address
@@ -192,7 +203,7 @@ def place_of_postal_code(text: str) -> Place:
     known = fsa_points().get(fsa)
     if known is not None:
         point = (known.latitude, known.longitude)
-        code = _named_municipality(known) or _nearest_municipality(point)
+        code = _fsa_municipality(known)
         if code:
             return Place(territory=territory_get(code), latitude=point[0], longitude=point[1],
                          postal_code=written, fsa=fsa, fsa_name=known.name)
