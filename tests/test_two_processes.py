@@ -120,16 +120,25 @@ def test_a_write_on_one_process_is_read_on_the_other_at_once(two_servers_and_a_w
                            {"name": "Coopérative fictive des Deux Ports", "kind": "housing_coop"}, token)
     assert status == 201, body
     created = json.loads(body)
-    for address in (second, first, second):  # read (and so cached, where pages are) on both
-        status, _, body = call("GET", f"{address}/organisations/{created['id']}/")
+    tags = set()
+    for address in (second, first, second):  # read, and so kept in the shared page cache, on both
+        status, headers, body = call("GET", f"{address}/organisations/{created['id']}/")
         assert status == 200 and "Coopérative fictive des Deux Ports" in body.decode()
+        tags.add(headers.get("ETag"))
+    assert len(tags) == 1 and None not in tags
+    import redis
+
+    kept = redis.Redis.from_url(redis_url(12)).keys("*public:*")
+    assert kept, "the page read was not kept in the shared cache"
 
     status, _, body = call("PATCH", f"{second}/api/v1/organizations/{created['id']}",
                            {"version": created["version"], "name": "Coopérative fictive renommée"}, token)
     assert status == 200, body
     for address in (first, second):
-        page = call("GET", f"{address}/organisations/{created['id']}/")[2].decode()
+        _, headers, body = call("GET", f"{address}/organisations/{created['id']}/")
+        page = body.decode()
         assert "Coopérative fictive renommée" in page and "Deux Ports" not in page
+        assert headers.get("ETag") not in tags
         api = json.loads(call("GET", f"{address}/api/v1/organizations/{created['id']}")[2])
         assert api["name"] == "Coopérative fictive renommée"
 
