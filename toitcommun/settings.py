@@ -233,6 +233,8 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "toitcommun.access.selectors.client_ip"
 LOGIN_IP_SLOWDOWN_AFTER = int(os.environ.get("LOGIN_IP_SLOWDOWN_AFTER", "20"))
 LOGIN_IP_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOGIN_IP_SLOWDOWN_MAX_SECONDS", "60"))
+# Errors reported from a service's public page: at most this many per sending address per hour.
+PUBLIC_REPORTS_PER_HOUR = int(os.environ.get("PUBLIC_REPORTS_PER_HOUR", "5"))
 
 # API tokens expire; API_TOKEN_DAYS sets how long a new one lives.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))

@@ -27,6 +27,7 @@ from tests.e2e.conftest import SHOTS
 from toitcommun.access.services import api_token_issue
 from toitcommun.demo import ACCOUNTS
 from toitcommun.directory.models import Service, ServiceStatus, TaxonomyTerm
+from toitcommun.directory.public_reports import error_report
 from toitcommun.directory.services import correction_propose
 from toitcommun.housing.models import Building
 from toitcommun.jobs.models import Job, JobKind, JobStatus
@@ -55,6 +56,7 @@ NOT_PAGES = {
     "directory_staff:correction_accept": "POST only: answers the service's edit page or the corrections page (walked)",
     "directory_staff:correction_refuse": "POST only: answers the service's edit page or the corrections page (walked)",
     "directory_staff:correction_withdraw": "POST only: answers the corrections page (walked)",
+    "directory_staff:report_close": "POST only: answers the staff list's to-verify view or the corrections page (walked)",
     "access:login_lock_lift": "POST only: answers the locks page (walked)",
     "access:api_token_revoke": "POST only: answers the tokens page (walked)",
     "housing:available_export": "POST only: starts an export job and answers its page (walked as jobs:job)",
@@ -218,6 +220,7 @@ VISITS = [
     Visit("collective:calendar_group", args=_group, query="mois=2015-10"),
     Visit("collective:tenants", args=lambda: ["31084"]),
     Visit("collective:tenants_building", args=_saint_maurice),
+    Visit("directory:service_report", args=_service),
     # Signed in: the administrator sees every page and the longest navigation.
     Visit("home", who=ADMIN, label="home-signed-in"),
     Visit("organizations:create", who=ADMIN),
@@ -233,6 +236,7 @@ VISITS = [
     Visit("jobs:job", who=ADMIN, args=_finished_import, label="job-finished-import"),
     Visit("directory_staff:list", who=ADMIN),
     Visit("directory_staff:list", who="intervenante", label="directory-staff-list-worker"),
+    Visit("directory_staff:list", who=ADMIN, query="to_verify=1", label="directory-staff-list-to-verify"),
     Visit("directory_staff:service_create", who=ADMIN),
     Visit("directory_staff:service_edit", who=ADMIN, args=_service),
     Visit("directory_staff:organization_create", who=ADMIN),
@@ -356,6 +360,8 @@ def test_every_page_fits_and_has_no_serious_accessibility_violation(browser, liv
     first = Service.objects.get(pk=_service()[0])
     correction_propose(actor=get_user_model().objects.get(username="intervenante"), service_id=first.pk,
                        version=first.version, data={"phone": "418 555-0199"}, note="Le numéro a changé.")
+    # And an error reported by the public, with a way to reach its sender: the to-verify view shows it.
+    error_report(service_id=first.pk, text="Le service a déménagé.", contact="418 555-0142", sender="192.0.2.1")
     problems: list[str] = []
     for who in dict.fromkeys(v.who for v in VISITS):
         context = browser.new_context(locale="fr-CA", viewport=WIDTHS[width])

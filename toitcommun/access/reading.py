@@ -135,6 +135,13 @@ ACTIONS: dict[str, tuple[Promise, Promise]] = {
                           gettext_lazy("%(actor)s a refusé une correction du service « %(object)s »")),
     "correction.withdraw": (gettext_lazy("Correction retirée"),
                             gettext_lazy("%(actor)s a retiré sa correction du service « %(object)s »")),
+    "correction.report": (gettext_lazy("Erreur signalée par le public"),
+                          gettext_lazy("Une personne du public a signalé une erreur sur le service « %(object)s »")),
+    "correction.report_fixed": (gettext_lazy("Signalement traité : corrigé"),
+                                gettext_lazy("%(actor)s a corrigé l'erreur signalée sur le service « %(object)s »")),
+    "correction.report_not_an_error": (
+        gettext_lazy("Signalement traité : pas une erreur"),
+        gettext_lazy("%(actor)s a jugé que le signalement sur le service « %(object)s » n'était pas une erreur")),
     "directory_organization.create": (gettext_lazy("Fournisseur de services ajouté"),
                                       gettext_lazy("%(actor)s a ajouté le fournisseur de services « %(object)s »")),
     "category.create": (gettext_lazy("Catégorie ajoutée"),

@@ -320,18 +320,27 @@ class CorrectionState(models.TextChoices):
 
 
 class Correction(models.Model):
-    """A correction to a service proposed by somebody who may verify it but not change it (a worker).
+    """A correction to a service proposed by somebody who may verify it but not change it (a worker),
+    or an error reported by anyone from the service's public page ("Signaler une erreur").
 
     ``values`` holds the changed fields only, as the service form takes them; ``base`` what the
     service held for those fields when it was proposed, at ``base_version``. Those who may change
     the service accept it (all or some of its fields, through the service's own update) or refuse
     it with a reason; its author may withdraw it while it waits. Never deleted.
+
+    A report from the public has no author (``proposed_by`` is empty) and no fields, only what
+    the person wrote (``note``) and, if they wish, how to reach them (``reporter_contact``,
+    personal information: shown to those who handle the report, never logged nor audited).
+    Closing it says it was fixed (accepted) or was not an error (refused).
+    ``reporter_key`` is a keyed hash of the sender's address, for the rate limit only.
     """
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="corrections",
                                 verbose_name=_("service"))
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("proposée par"))
+                                    null=True, blank=True, verbose_name=_("proposée par"))
+    reporter_contact = models.CharField(_("pour joindre la personne qui signale"), max_length=200, blank=True)
+    reporter_key = models.CharField(max_length=64, blank=True, editable=False)
     values = models.JSONField(_("valeurs proposées"), default=dict, blank=True)
     base = models.JSONField(_("valeurs au moment de la proposition"), default=dict, blank=True)
     base_version = models.PositiveIntegerField(_("version du service proposée"))
@@ -349,7 +358,8 @@ class Correction(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("proposition de correction")
         verbose_name_plural = _("propositions de correction")
-        indexes = [models.Index(fields=["state", "service"], name="correction_state_service")]
+        indexes = [models.Index(fields=["state", "service"], name="correction_state_service"),
+                   models.Index(fields=["reporter_key", "created_at"], name="correction_reporter_recent")]
         constraints = [models.CheckConstraint(
             condition=models.Q(state="pending", decided_at__isnull=True)
             | (~models.Q(state="pending") & models.Q(decided_at__isnull=False)),
@@ -357,3 +367,7 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return self.service.name
+
+    @property
+    def from_public(self) -> bool:
+        return self.proposed_by_id is None

@@ -181,6 +181,6 @@ def can_decide_correction(user: Any, service: Service, territories: frozenset[st
     return can_change_service(user, service, territories)
 
 
-def can_withdraw_correction(user: Any, proposed_by_id: int) -> bool:
+def can_withdraw_correction(user: Any, proposed_by_id: int | None) -> bool:
     """Only its author withdraws a proposal."""
     return r.is_authenticated(user) and user.pk == proposed_by_id

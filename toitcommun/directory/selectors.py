@@ -343,8 +343,8 @@ def correction_get(pk: Any, user: Any) -> Correction:
         correction = _corrections().get(pk=int(pk))
     except (Correction.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound(_("Proposition de correction introuvable.")) from None
-    if correction.proposed_by_id != getattr(user, "pk", None) and not rules.can_decide_correction(
-            user, correction.service):
+    mine = correction.proposed_by_id is not None and correction.proposed_by_id == getattr(user, "pk", None)
+    if not mine and not rules.can_decide_correction(user, correction.service):
         raise NotFound(_("Proposition de correction introuvable."))
     return correction
 
@@ -365,3 +365,26 @@ def corrections_to_decide(user: Any, service: Service | None = None) -> list[Cor
 def corrections_proposed_by(user: Any) -> QuerySet[Correction]:
     """What this person proposed, newest first, with the outcome."""
     return _corrections().filter(proposed_by=user)
+
+
+# ---- errors reported by the public ----------------------------------------------------------
+
+
+def services_reported() -> QuerySet[Service]:
+    """Services with an error reported by the public that nobody has handled yet."""
+    return Service.objects.filter(pk__in=Correction.objects.filter(
+        state=CorrectionState.PENDING, proposed_by__isnull=True).values("service_id"))
+
+
+def reports_waiting(services: Any) -> dict[Any, list[Correction]]:
+    """The pending reports of the public on these services, oldest first, by service id (one query).
+
+    They hold what the person wrote and how to reach them: the caller shows them only to those
+    who may decide (rules.can_decide_correction).
+    """
+    found: dict[Any, list[Correction]] = {}
+    pending = Correction.objects.filter(service__in=list(services), state=CorrectionState.PENDING,
+                                        proposed_by__isnull=True).order_by("created_at", "pk")
+    for report in pending:
+        found.setdefault(report.service_id, []).append(report)
+    return found

@@ -476,8 +476,16 @@ def correction_propose(*, actor: Any, service_id: Any, version: Any, data: Any, 
         correction = Correction.objects.create(
             service=service, proposed_by=actor, values=values, base={k: stored[k] for k in values},
             base_version=service.version, note=note)
-        audit_record(actor=actor, action="correction.propose", instance=correction, after=snapshot(correction))
+        audit_record(actor=actor, action="correction.propose", instance=correction,
+                     after=_correction_snapshot(correction))
     return correction
+
+
+def _correction_snapshot(correction: Correction) -> dict[str, Any]:
+    """The audit's view of a correction: a public reporter's contact and address hash never go in."""
+    from .public_reports import report_snapshot
+
+    return report_snapshot(correction)
 
 
 def _pending(correction: Correction) -> None:
@@ -489,13 +497,14 @@ def _pending(correction: Correction) -> None:
 
 def _decide(*, actor: Any, correction: Correction, action: str, **changes: Any) -> Correction:
     """Close a pending proposal; refused if somebody closed it meanwhile. Call inside a transaction."""
-    before = snapshot(correction)
+    before = _correction_snapshot(correction)
     closed = Correction.objects.filter(pk=correction.pk, state=CorrectionState.PENDING).update(
         decided_at=timezone.now(), **changes)
     if not closed:
         _pending(Correction.objects.get(pk=correction.pk))
     correction.refresh_from_db()
-    audit_record(actor=actor, action=action, instance=correction, before=before, after=snapshot(correction))
+    audit_record(actor=actor, action=action, instance=correction, before=before,
+                 after=_correction_snapshot(correction))
     return correction
 
 

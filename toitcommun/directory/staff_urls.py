@@ -17,6 +17,7 @@ urlpatterns = [
     path("corrections/<str:pk>/accepter/", views.correction_accept_page, name="correction_accept"),
     path("corrections/<str:pk>/refuser/", views.correction_refuse_page, name="correction_refuse"),
     path("corrections/<str:pk>/retirer/", views.correction_withdraw_page, name="correction_withdraw"),
+    path("corrections/<str:pk>/fermer/", views.report_close_page, name="report_close"),
     path("organisations/nouvelle/", views.organization_create_page, name="organization_create"),
     path("heures/", views.hours_preview, name="hours_preview"),
     path("categories/", views.category_list, name="categories"),

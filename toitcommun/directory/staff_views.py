@@ -6,7 +6,7 @@ the services check again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,14 +50,17 @@ from .forms import (
 )
 from .hours import MAX_HOURS_LENGTH
 from .models import Correction, CorrectionState, DirectoryOrganization, Service, ServiceStatus
+from .public_reports import error_report_close
 from .selectors import (
     categories,
     correction_get,
     corrections_proposed_by,
     corrections_to_decide,
     is_stale,
+    reports_waiting,
     search_query,
     service_get,
+    services_reported,
     services_search,
     services_to_verify,
 )
@@ -101,6 +104,7 @@ class Row:
     can_verify: bool
     can_propose: bool = False
     error: str = ""
+    reports: list[Correction] = field(default_factory=list)
 
 
 def _refuse_outsiders(request: HttpRequest) -> None:
@@ -111,13 +115,17 @@ def _refuse_outsiders(request: HttpRequest) -> None:
 def _rows(user: Any, services: list[Service]) -> list[Row]:
     prefetch_related_objects(services, "service_areas")
     places = rules.territories_of(services)
-    return [
-        Row(service=s, stale=s.status != ServiceStatus.DEFUNCT and is_stale(s),
-            can_edit=rules.can_change_service(user, s, places[s.pk]),
+    reports = reports_waiting(services)
+    rows = []
+    for s in services:
+        can_edit = rules.can_change_service(user, s, places[s.pk])
+        rows.append(Row(
+            service=s, stale=s.status != ServiceStatus.DEFUNCT and is_stale(s), can_edit=can_edit,
             can_verify=s.status != ServiceStatus.DEFUNCT and rules.can_verify_service(user, s, places[s.pk]),
-            can_propose=s.status != ServiceStatus.DEFUNCT and rules.can_propose_correction(user, s, places[s.pk]))
-        for s in services
-    ]
+            can_propose=s.status != ServiceStatus.DEFUNCT and rules.can_propose_correction(user, s, places[s.pk]),
+            # A report's text and its sender's contact: for those who handle it (who may change the service).
+            reports=reports.get(s.pk, []) if rules.can_decide_correction(user, s, places[s.pk]) else []))
+    return rows
 
 
 @login_required
@@ -135,8 +143,9 @@ def service_list(request: HttpRequest) -> HttpResponse:
     services = services_search(query, include_retired=True)
     if status:
         services = services.filter(status=status)
-    if to_verify:
-        services = services.filter(pk__in=services_to_verify().values("pk"))
+    if to_verify:  # not verified for a year, or an error reported by the public waits
+        services = services.filter(Q(pk__in=services_to_verify().values("pk"))
+                                   | Q(pk__in=services_reported().values("pk")))
     page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -567,3 +576,24 @@ def correction_withdraw_page(request: HttpRequest, pk: str) -> HttpResponse:
     else:
         messages.success(request, _("Proposition retirée."))
     return redirect("directory_staff:corrections")
+
+
+@login_required
+@require_POST
+def report_close_page(request: HttpRequest, pk: str) -> HttpResponse:
+    """Close an error reported by the public: fixed, or not an error."""
+    report = or_404(correction_get, pk, request.user)
+    outcome = request.POST.get("outcome", "")
+    try:
+        if outcome not in ("fixed", "not_an_error"):
+            raise ValidationFailed({"outcome": [_("Choisissez « Corrigé » ou « Pas une erreur ».")]})
+        error_report_close(actor=request.user, correction_id=report.pk, fixed=outcome == "fixed")
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    except ValidationFailed as refusal:
+        messages.error(request, " ".join(m for reasons in refusal.errors.values() for m in reasons))
+    else:
+        messages.success(request, _("Signalement traité : il est gardé avec votre décision."))
+    if request.POST.get("next") == "to_verify":
+        return redirect(reverse("directory_staff:list") + "?to_verify=1")
+    return _after_decision(request, report)

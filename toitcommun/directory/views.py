@@ -12,23 +12,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from toitcommun.access.selectors import client_ip
 from toitcommun.dates import format_date
 from toitcommun.errors import NotFound, ValidationFailed
 from toitcommun.territory.places import Place, place_resolve, place_suggestions
 from toitcommun.territory.selectors import TerritoryNotChosen, TerritoryRef
 from toitcommun.views import error_page
-from toitcommun.views_common import is_htmx, or_404
+from toitcommun.views_common import attach_errors, is_htmx, or_404
 
 from . import rules
 from .models import Clientele, Location, Phone, Schedule, Service, ServiceStatus
+from .public_reports import CONTACT_MAX, REPORT_MAX, TooManyReports, error_report
 from .selectors import (
     DAYS,
     MAX_PAGE_NUMBER,
@@ -378,3 +382,48 @@ def service_sheet(request: HttpRequest, pk: str) -> HttpResponse:
     context["page_url"] = request.build_absolute_uri(_service_url(service))
     context["printed_on"] = timezone.localdate()
     return render(request, "directory/service_sheet.html", context)
+
+
+# ---- errors reported by the public ---------------------------------------------------------
+
+
+class ErrorReportForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Qu'est-ce qui est inexact ?"), max_length=REPORT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Par exemple : le numéro de téléphone a changé, le service a déménagé, "
+                               "les heures ne sont plus les mêmes."))
+    contact = forms.CharField(
+        label=gettext_lazy("Pour vous joindre (facultatif)"), required=False, max_length=CONTACT_MAX,
+        help_text=gettext_lazy("Un courriel ou un numéro de téléphone, si vous acceptez qu'on vous pose une "
+                               "question. Seules les personnes qui tiennent ce service à jour le verront."))
+    # A spam trap: hidden from people (and from screen readers); a robot that fills every field fills it.
+    website = forms.CharField(required=False, max_length=200, label=gettext_lazy("Laissez ce champ vide"))
+
+
+def service_report(request: HttpRequest, pk: str) -> HttpResponse:
+    """"Signaler une erreur": anyone, no account, tells those who keep the service what is wrong."""
+    if (gone := _retired(request, pk)) is not None:
+        return gone
+    service = or_404(service_get, pk)
+    form = ErrorReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        thanks = _("Merci ! Votre signalement est transmis aux personnes qui tiennent ce service à jour.")
+        if form.cleaned_data["website"]:
+            # The trap was filled: thank as for a person, keep nothing.
+            messages.success(request, thanks)
+            return redirect(_service_url(service))
+        try:
+            error_report(service_id=service.pk, text=form.cleaned_data["text"],
+                         contact=form.cleaned_data["contact"], sender=client_ip(request))
+        except TooManyReports as limit:
+            response = error_page(request, 429, context={
+                "until": timezone.now() + datetime.timedelta(seconds=limit.retry_after)})
+            response["Retry-After"] = str(limit.retry_after)
+            return response
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        else:
+            messages.success(request, thanks)
+            return redirect(_service_url(service))
+    return render(request, "directory/service_report.html", {"service": service, "form": form})
