@@ -145,3 +145,15 @@ def test_the_api_refuses_unknown_places_and_distance_without_a_point_with_422(cl
     assert answer.status_code == 422
     assert "Le tri par distance demande un lieu précis" in str(answer.json())
     assert client.get(f"{API}/services", {"sort": "nearest"}).status_code == 422
+
+
+def test_the_place_notes_and_distances_read_in_english(client, region):
+    response = client.get("/repertoire/", {"territory": "G6G 1N1", "sort": "distance"},
+                          headers={"Accept-Language": "en"})
+    body = response.content.decode()
+    assert "Postal code G6G 1N1 taken as its forward sortation area G6G (Thetford Mines), in the municipality " \
+           "of Thetford Mines." in body
+    assert "0.1 km away" in body
+    typo = client.get("/repertoire/", {"territory": "Thetfort"}, headers={"Accept-Language": "en"})
+    assert "No place is called “Thetfort”: results for Thetford Mines (Municipality), the closest name." in \
+        typo.content.decode()

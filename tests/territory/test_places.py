@@ -191,3 +191,10 @@ def test_distances_are_great_circle_kilometres():
     assert round(distance_km((46.0, -71.0), (47.0, -71.0)), 1) == 111.2  # a degree of latitude
     # Along a parallel a degree of longitude shrinks with the cosine of the latitude: 77.2 km at 46° N.
     assert round(distance_km((46.0, -71.0), (46.0, -72.0)), 1) == 77.2
+
+
+def test_forms_read_designations_in_a_list_of_territories(db):
+    from toitcommun.territory.forms import parse_territories
+
+    found = parse_territories("MRC des Appalaches, Ville de Lévis; Région de la Chaudière-Appalaches\nSt-Joseph-de-Beauce")
+    assert [ref.code for ref in found] == ["310", "25213", "12", "27043"]
