@@ -54,8 +54,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
+# SQLite (var/bench.sqlite3); with BENCH_DATABASE_URL=postgres://…/…bench… the same again on PostgreSQL.
 bench: install
 	$(PY) bench/run.py
+	@if [ -n "$(BENCH_DATABASE_URL)" ]; then $(PY) bench/run.py --database-url "$(BENCH_DATABASE_URL)"; fi
 
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=node_modules --ignore=.venv --ignore=bench --ignore=tests --no-location

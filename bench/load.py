@@ -14,8 +14,9 @@ ratio of its rate to the constant endpoint's (a fixed django-ninja answer, the f
 ceiling on this machine) measured in the same run. Any answer other than 200 counts as
 an error and is reported.
 
-The aims (issue 10): at 8 connections every page ≥ 500 req/s with p99 < 50 ms; at one
-connection no page above 100 ms p99. They are printed PASS/MISS; a miss is not an error.
+The aims (issue 10): at 8 connections every page ≥ 500 req/s with p99 < 50 ms (and, what
+holds on a busy machine, ≥ 15 % of the constant's rate); at one connection no page above
+100 ms p99. They are printed PASS/MISS; a miss is not an error.
 The load generator runs on the same two cores as the server: its own CPU is part of
 the figures, as are the other programs on the machine (the load average is printed).
 
@@ -49,6 +50,9 @@ CONSTANT = "/api/v1/ping"
 AIM_RATE = 500.0
 AIM_P99_MS = 50.0
 AIM_SINGLE_P99_MS = 100.0
+# The same aim relative to the machine (issue 10: 500 req/s was about 15 % of the constant's rate on a quiet
+# machine): holds on a busy machine, where absolute rates and p99 say more about the neighbours.
+AIM_RATIO = 0.15
 DEFAULT_DURATION = 20.0
 DEFAULT_CONNECTIONS = (1, 8, 32)
 
@@ -82,8 +86,8 @@ def service_urls(count: int = 8) -> list[str]:
     return [f"/repertoire/services/{quote(str(pk))}/" for pk in ids]
 
 
-# Pages of later issues add themselves here (a caseload page, a territory's calendar): a function
-# returning Page objects, given the base URL's session cookie maker. Keep each a line.
+# Pages of later issues add themselves here (e.g. the caseload, which needs a signed-in session
+# cookie in Page.headers): a function returning Page objects. Keep each a line.
 EXTRA_PAGES: list[Callable[[], list[Page]]] = []
 
 
@@ -98,6 +102,7 @@ def pages() -> list[Page]:
         Page("available housing MRC 310", ["/logement/disponibles/310/"]),
         Page("available housing TE66 (Montréal)", ["/logement/disponibles/TE66/"]),
         Page("housing summary API QC", ["/api/v1/housing/summary?territory=QC"]),
+        Page("a territory's calendar (310)", ["/vie-collective/calendrier/310/"]),
     ]
     for extra in EXTRA_PAGES:
         found += extra()
@@ -291,6 +296,11 @@ def report(results: list[Result], connections: list[int], engine: str, cached: b
         ok = r.rate >= AIM_RATE and r.pct(0.99) < AIM_P99_MS and not r.errors
         print(f"  {verdict(ok)}  8 conn ≥ {AIM_RATE:.0f} req/s, p99 < {AIM_P99_MS:.0f} ms: {r.page:40}"
               f" {r.rate:6.0f} req/s, p99 {r.pct(0.99):5.1f} ms")
+    constant8 = constant.get(8)
+    for r in at8:
+        ratio = r.rate / constant8.rate if constant8 and constant8.rate else math.nan
+        print(f"  {verdict(ratio >= AIM_RATIO and not r.errors)}  8 conn ≥ {AIM_RATIO:.0%} of the constant's rate:"
+              f" {r.page:40} {ratio:5.2f}")
     for r in at1:
         ok = r.pct(0.99) < AIM_SINGLE_P99_MS and not r.errors
         print(f"  {verdict(ok)}  1 conn p99 < {AIM_SINGLE_P99_MS:.0f} ms: {r.page:40} p99 {r.pct(0.99):5.1f} ms")
