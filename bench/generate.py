@@ -266,7 +266,9 @@ def database_counts() -> dict[str, int] | None:
     try:
         return {
             "municipalities": Municipality.objects.count(),
-            "organizations": Organization.objects.count(),
+            # The housing owners only: the directory's providers, organizations of the registry too, are added
+            # as community organizations (bench/generate_directory.py) and must not make the stock look stale.
+            "organizations": Organization.objects.filter(kind__in=TENURE_KIND.values()).count(),
             "buildings": Building.objects.count(),
             "unit_groups": UnitGroup.objects.count(),
             "units": UnitGroup.objects.aggregate(n=Sum("units"))["n"] or 0,
