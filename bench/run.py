@@ -1,6 +1,6 @@
 """How fast are the housing summary and the directory search on a province-sized world? (`make bench`)
 
-    .venv/bin/python bench/run.py [--reps 30] [--searches 200] [--only housing|directory|places]
+    .venv/bin/python bench/run.py [--reps 30] [--searches 200] [--only housing|directory|places|load]
                                   [--database-url URL] [--explain CODE] [--explain-search N]
 
 Times housing_summary() against one hand-written SQL statement that computes
