@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from .api import api
+from .directory.views import short_address
 from .views import favicon, home, language_switch
 
 handler400 = "toitcommun.views.bad_request"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("logement/", include("toitcommun.housing.urls")),
     path("repertoire/gestion/", include("toitcommun.directory.staff_urls")),
     path("repertoire/", include("toitcommun.directory.urls")),
+    path("s/<str:code>", short_address, name="short_address"),  # a service's short address, for paper
     path("personnes/", include("toitcommun.people.urls")),
     path("soutien/", include("toitcommun.support.urls")),
     path("vie-collective/", include("toitcommun.collective.urls")),

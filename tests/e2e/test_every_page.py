@@ -56,6 +56,7 @@ NOT_PAGES = {
     "directory_staff:correction_accept": "POST only: answers the service's edit page or the corrections page (walked)",
     "directory_staff:correction_refuse": "POST only: answers the service's edit page or the corrections page (walked)",
     "directory_staff:correction_withdraw": "POST only: answers the corrections page (walked)",
+    "short_address": "redirects to the service's page (walked)",
     "directory_staff:report_close": "POST only: answers the staff list's to-verify view or the corrections page (walked)",
     "access:login_lock_lift": "POST only: answers the locks page (walked)",
     "access:api_token_revoke": "POST only: answers the tokens page (walked)",

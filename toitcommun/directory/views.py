@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import segno
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest
@@ -19,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +45,7 @@ from .selectors import (
     service_get,
     services_page,
 )
+from .short_address import service_by_short_code, short_code
 
 PER_PAGE = 20
 MAX_TERRITORY_LENGTH = 100
@@ -379,9 +382,19 @@ def service_sheet(request: HttpRequest, pk: str) -> HttpResponse:
         return gone
     service = or_404(service_get, pk)
     context = _service_context(service, request.user)
-    context["page_url"] = request.build_absolute_uri(_service_url(service))
+    short_url = request.build_absolute_uri(reverse("short_address", args=[short_code(service)]))
+    context["short_url"] = short_url
+    # The QR code leads to the same short address: a phone's camera opens the service's page.
+    context["qr_code"] = mark_safe(segno.make(short_url, error="m").svg_inline(  # noqa: S308 (segno's own SVG)
+        scale=3, svgclass="sheet-qr-code", omitsize=False))
     context["printed_on"] = timezone.localdate()
     return render(request, "directory/service_sheet.html", context)
+
+
+def short_address(request: HttpRequest, code: str) -> HttpResponse:
+    """/s/<code>: the short address printed on a sheet leads to the service's page."""
+    service = or_404(service_by_short_code, code)
+    return redirect(_service_url(service))
 
 
 # ---- errors reported by the public ---------------------------------------------------------
