@@ -148,7 +148,7 @@ ACCOUNTS: list[Account] = [
             organization="Réseaux d'entraide des Appalaches", title="Travailleuse de proximité (TP)"),
     Account("oc.cisss", "Organisation-communautaire", "Louis", "Poulin", Role.WORKER,
             organization="CISSS de Chaudière-Appalaches", title="Organisateur communautaire (OC)"),
-    Account("rprp.omh", "Protection-des-renseignements-TM", "Hélène", "Fortin", Role.ORGANIZATION_STAFF,
+    Account("rprp.omh", "Protection-des-renseignements-TM", "Hélène", "Fortin", Role.PRIVACY_OFFICER,
             organization=OMH_TM, title="Responsable de la protection des renseignements personnels (RPRP)"),
     Account("chercheure", "Evaluation-2012-2015", "Anne", "Bérubé", Role.RESEARCHER, title="Chercheure"),
     Account("locataires.tm", "Association-fondee-2015", "Gilles", "Paré", Role.TENANT_REPRESENTATIVE,

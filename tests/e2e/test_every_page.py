@@ -259,6 +259,7 @@ VISITS = [
     Visit("support:referral_add", who="technicienne", query=lambda: f"personne={_tenant()[0]}"),
     Visit("support:referral", who="technicienne", args=_referral),
     Visit("support:received", who="intervenante"),
+    Visit("people:access_log", who="rprp.omh"),
     Visit("collective:activity_create", who="locataires.tm"),
     Visit("collective:activity_edit", who=ADMIN, args=_activity),
     Visit("collective:activity_attendance", who=ADMIN, args=_activity),

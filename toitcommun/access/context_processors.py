@@ -11,6 +11,8 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "is_administrator": rules.is_administrator(user),
         "can_keep_directory": _can_keep_directory(user),
         "works_with_tenants": _works_with_tenants(user),
+        "is_privacy_officer": bool(user is not None and user.is_authenticated
+                                   and rules.has_role(user, ["privacy_officer"])),
         "can_import_housing": bool(
             rules.is_administrator(user)
             or rules.has_role(user, ["regional_coordinator", "organization_staff"])

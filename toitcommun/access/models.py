@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     WORKER = "worker", _("Intervenant·e")
     RESEARCHER = "researcher", _("Chercheur·e")
     TENANT_REPRESENTATIVE = "tenant_representative", _("Représentant·e des locataires")
+    PRIVACY_OFFICER = "privacy_officer", _("Responsable de la protection des renseignements personnels")
 
 
 class RoleAssignment(models.Model):
