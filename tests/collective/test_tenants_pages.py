@@ -43,3 +43,23 @@ def test_the_building_page_names_its_place_and_english_is_available(client, asso
 def test_unknown_places_answer_404(client, db):
     assert client.get(reverse("collective:tenants", args=["00000"])).status_code == 404
     assert client.get(reverse("collective:tenants_building", args=[10**6])).status_code == 404
+
+
+def test_published_minutes_for_the_public_show_and_members_only_ones_do_not(client, association):
+    import datetime
+
+    from django.utils import timezone
+
+    from toitcommun.collective.models import Meeting, Minutes
+
+    at = timezone.make_aware(datetime.datetime(2015, 11, 4, 19, 0))
+    public = Meeting.objects.create(group=association, title="Assemblée de fondation (test)", state="held",
+                                    audience="public", starts_at=at)
+    members = Meeting.objects.create(group=association, title="Conseil à huis clos (test)", state="held",
+                                     audience="members", starts_at=at)
+    for meeting in (public, members):
+        Minutes.objects.create(meeting=meeting, state="published", text="Procès-verbal (test).",
+                               in_camera_text="Secret (test).")
+    text = client.get(reverse("collective:tenants", args=["31084"])).content.decode()
+    assert "Assemblée de fondation (test)" in text
+    assert "Conseil à huis clos" not in text and "Secret (test)" not in text

@@ -20,3 +20,7 @@ LATEST_DAY = datetime.date(LATEST_YEAR, 12, 31)
 Year = Annotated[int, Field(ge=EARLIEST_YEAR, le=LATEST_YEAR, description="A year, YYYY")]
 Day = Annotated[datetime.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY, description="YYYY-MM-DD")]
 Counted = Annotated[int, Field(ge=COUNTED.minimum, le=COUNTED.maximum)]
+
+# Photos of an activity: each at most 2 MB, at most 12 per activity, JPEG, PNG or WebP.
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTOS_PER_ACTIVITY = 12

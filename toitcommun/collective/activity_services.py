@@ -26,10 +26,11 @@ from toitcommun.errors import (
 )
 from toitcommun.versioning import expected_version
 
+from . import activity_bounds as bounds
 from . import activity_rules as rules
 from .activity_forms import ActivityForm, AttendanceCountForm
 from .activity_selectors import activity_get
-from .models import Activity, ActivityAttendee, ActivityState, ParticipationTally
+from .models import Activity, ActivityAttendee, ActivityPhoto, ActivityState, ParticipationTally
 
 _SHOWN_IN_CALENDARS = ("title", "kind", "description", "starts_at", "ends_at", "place", "municipality",
                        "is_public", "state")
@@ -280,6 +281,59 @@ def _int(value: Any) -> int:
     except (TypeError, ValueError):
         return 0
     return number if 0 < number < 2**63 else 0
+
+
+def _photo_type(head: bytes) -> str | None:
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def activity_photo_add(*, actor: Any, activity_id: Any, upload: Any, caption: str = "",
+                       consent: bool = False) -> ActivityPhoto:
+    """Add a photo to an activity (JPEG, PNG or WebP of at most 2 MB), once the people one can
+    recognize on it agreed to be shown."""
+    errors: dict[str, list[str]] = {}
+    if upload is None:
+        errors["photo"] = [_("Choisissez une photo.")]
+    elif upload.size > bounds.PHOTO_MAX_BYTES:
+        errors["photo"] = [_("La photo dépasse %(mb)s Mo.") % {"mb": bounds.PHOTO_MAX_BYTES // (1024 * 1024)}]
+    if consent is not True:
+        errors["consent"] = [_("Confirmez que les personnes qu'on reconnaît ont accepté d'y paraître.")]
+    if len(caption) > 200:
+        errors["caption"] = [_("Au plus %(max)s caractères.") % {"max": 200}]
+    data, kind = b"", None
+    if not errors:
+        data = upload.read(bounds.PHOTO_MAX_BYTES + 1)
+        kind = _photo_type(data[:16])
+        if kind is None or len(data) > bounds.PHOTO_MAX_BYTES:
+            errors["photo"] = [_("Envoyez une photo JPEG, PNG ou WebP.")]
+    if errors or kind is None:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        activity = _locked(actor, activity_id)
+        if activity.photos.count() >= bounds.PHOTOS_PER_ACTIVITY:
+            raise ValidationFailed({"photo": [_("Au plus %(n)s photos par activité.") % {
+                "n": bounds.PHOTOS_PER_ACTIVITY}]})
+        photo = ActivityPhoto.objects.create(activity=activity, caption=caption.strip(), content_type=kind,
+                                             data=data, size=len(data), uploaded_by=actor)
+        audit_record(actor=actor, action="activity.photo_add", instance=activity,
+                     after={"photo": photo.pk, "size": photo.size})
+    return photo
+
+
+def activity_photo_remove(*, actor: Any, activity_id: Any, photo_id: Any) -> None:
+    with transaction.atomic():
+        activity = _locked(actor, activity_id)
+        photo = ActivityPhoto.objects.filter(activity=activity, pk=_int(photo_id)).first()
+        if photo is None:
+            raise NotFound(_("Cette photo n'existe pas."))
+        photo.delete()
+        audit_record(actor=actor, action="activity.photo_remove", instance=activity, before={"photo": _int(photo_id)})
 
 
 def participation_recount() -> dict[tuple[int, int], tuple[int, int, int, int]]:

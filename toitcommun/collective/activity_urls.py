@@ -11,6 +11,10 @@ urlpatterns = [
     path("activites/<int:pk>/presences/", views.activity_attendance, name="activity_attendance"),
     path("activites/<int:pk>/publier/", views.activity_publish_page, name="activity_publish"),
     path("activites/<int:pk>/annuler/", views.activity_cancel_page, name="activity_cancel"),
+    path("activites/<int:pk>/photos/ajouter/", views.activity_photo_add_page, name="activity_photo_add"),
+    path("activites/<int:pk>/photos/<int:photo_pk>/", views.activity_photo, name="activity_photo"),
+    path("activites/<int:pk>/photos/<int:photo_pk>/retirer/", views.activity_photo_remove_page,
+         name="activity_photo_remove"),
 ]
 
 from . import project_views  # noqa: E402

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed
 from toitcommun.housing.selectors import building_get
 from toitcommun.territory.selectors import territory_ancestors, territory_get
+from toitcommun.uploads import upload_limit
 from toitcommun.views_common import attach_errors, create_page, or_404, refuse, versioned_edit_page
 
 from . import activity_rules as rules
+from .activity_bounds import PHOTO_MAX_BYTES
 from .activity_forms import ActivityForm, AttendanceCountForm, MonthForm
 from .activity_selectors import (
     activities_at_building,
@@ -36,9 +38,12 @@ from .activity_services import (
     activity_attendee_remove,
     activity_cancel,
     activity_create,
+    activity_photo_add,
+    activity_photo_remove,
     activity_publish,
     activity_update,
 )
+from .models import ActivityPhoto
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
@@ -81,6 +86,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = or_404(activity_get, request.user, pk)
     return render(request, "collective/activity.html", {
         "activity": activity, "can_manage": rules.can_manage_activity(request.user, activity),
+        "photos": list(activity.photos.only("pk", "caption", "activity_id")),
         "organizers": list(activity.organizers.all()), "buildings": list(activity.buildings.all()),
     })
 
@@ -209,3 +215,55 @@ def calendar_group(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "collective/calendar.html", {
         **context, "group": group, "meetings": meetings,
         "feed_url": reverse("calendar_feeds:group", args=[group.pk])})
+
+
+def _photo_too_large(request: HttpRequest) -> HttpResponse:
+    from toitcommun.views import error_page
+
+    return error_page(request, 413)
+
+
+@login_required
+@upload_limit(PHOTO_MAX_BYTES, too_large=_photo_too_large)
+def activity_photo_add_page(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = or_404(activity_get, request.user, pk)
+    if not rules.can_manage_activity(request.user, activity):
+        raise refuse(PermissionRefused(_("Vous ne pouvez pas modifier cette activité.")))
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            activity_photo_add(actor=request.user, activity_id=pk, upload=request.FILES.get("photo"),
+                               caption=request.POST.get("caption", ""), consent=request.POST.get("consent") == "on")
+        except ValidationFailed as refusal:
+            errors = [m for reasons in refusal.errors.values() for m in reasons]
+        else:
+            messages.success(request, _("Photo ajoutée."))
+            return redirect("collective:activity", pk)
+    return render(request, "collective/photo_form.html", {"activity": activity, "errors": errors,
+                                                          "caption": request.POST.get("caption", "")})
+
+
+@login_required
+@require_POST
+def activity_photo_remove_page(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+    or_404(activity_get, request.user, pk)
+    try:
+        activity_photo_remove(actor=request.user, activity_id=pk, photo_id=photo_pk)
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    except NotFound as missing:
+        raise Http404(str(missing)) from missing
+    messages.success(request, _("Photo retirée."))
+    return redirect("collective:activity", pk)
+
+
+def activity_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+    """A photo, only to who may see its activity: the same 404 otherwise."""
+    activity = or_404(activity_get, request.user, pk)
+    photo = ActivityPhoto.objects.filter(activity=activity, pk=photo_pk).first() if photo_pk < 2**63 else None
+    if photo is None:
+        raise Http404(_("Cette photo n'existe pas."))
+    response = HttpResponse(bytes(photo.data), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600" if activity.is_listed else "private, no-store"
+    return response

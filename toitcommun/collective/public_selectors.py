@@ -74,6 +74,27 @@ def public_page_of_building(building: Any) -> PublicPage:
                       minutes=published_minutes(groups))
 
 
-def published_minutes(groups: list[Group]) -> list[Any]:
-    """The published minutes of these groups, as the governance half publishes them to the public."""
-    return []
+@dataclass(frozen=True)
+class PublishedMinutes:
+    group: str
+    meeting: str
+    held_on: Any
+    url: str
+
+
+def published_minutes(groups: list[Group]) -> list[PublishedMinutes]:
+    """The published minutes of these groups that an anonymous visitor may read (governance's rule)."""
+    from django.urls import NoReverseMatch, reverse
+
+    from .governance_selectors import published_minutes_for
+
+    shown = []
+    for minutes in published_minutes_for(None, groups)[:SHOWN]:
+        meeting = minutes.meeting
+        try:
+            url = reverse("collective:meeting", args=[meeting.pk])
+        except NoReverseMatch:  # the meeting pages come with the governance half
+            url = ""
+        shown.append(PublishedMinutes(group=meeting.group.name, meeting=meeting.title,
+                                      held_on=meeting.starts_at, url=url))
+    return shown

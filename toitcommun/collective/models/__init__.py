@@ -1,6 +1,13 @@
 """Collective life: groups and mandates, meetings and minutes (governance), activities and projects."""
 
-from .activities import Activity, ActivityAttendee, ActivityKind, ActivityState, ParticipationTally
+from .activities import (
+    Activity,
+    ActivityAttendee,
+    ActivityKind,
+    ActivityPhoto,
+    ActivityState,
+    ParticipationTally,
+)
 from .feeds import CalendarToken
 from .groups import (
     OFFICER_ROLES,
@@ -49,7 +56,7 @@ __all__ = [
     "FollowUpEvent", "FollowUpStatus", "Group", "GroupKind", "HolderKind", "Mandate", "MandateRole",
     "Meeting", "MeetingKind", "MeetingState", "Minutes", "MinutesState", "Presence", "QuorumRule",
     "Recommendation", "RecommendationAnswer", "RecommendationState",
-    "CalendarToken", "Activity", "ActivityAttendee", "ActivityKind", "ActivityState", "ParticipationTally",
+    "CalendarToken", "Activity", "ActivityAttendee", "ActivityKind", "ActivityPhoto", "ActivityState", "ParticipationTally",
     "OPEN_ACTION", "ActionPlan", "ActionStatus", "PlanAction", "PlanObjective", "ProgressNote",
     "AgreementObjective", "CollectiveProject", "ProjectMilestone", "ProjectPartner", "ProjectStatus",
 ]

@@ -160,3 +160,24 @@ class ActivityAttendee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id} · {self.person}"
+
+
+class ActivityPhoto(models.Model):
+    """A photo of an activity, kept in the database and served only to who may see the activity."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    caption = models.CharField(_("légende"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=20, editable=False)
+    data = models.BinaryField(editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["activity", "created_at", "id"]
+        verbose_name = _("photo d'activité")
+        verbose_name_plural = _("photos d'activité")
+
+    def __str__(self) -> str:
+        return f"photo #{self.pk}"
