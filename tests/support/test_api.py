@@ -121,3 +121,39 @@ def test_one_api_view_writes_one_access_log_row(world, office):
     before = AccessLogEntry.objects.count()
     assert office.get(f"/people/{world.person.pk}").status_code == 200
     assert AccessLogEntry.objects.count() == before + 1
+
+
+def _session(user) -> Client:
+    # A signed-in session, not a token: a token's last use is written once a minute, which a
+    # slow run would count as one more query.
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_people_list_answers_in_constant_queries(world, django_assert_num_queries):
+    from toitcommun.people import services as people
+
+    client = _session(world.office_worker)
+    client.get("/api/v1/people")
+    with django_assert_num_queries(8) as first:
+        client.get("/api/v1/people")
+    for n in range(25):
+        people.person_register(actor=world.office_worker, first_name=f"Fictif{n}", last_name="Liste-Test")
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert len(client.get("/api/v1/people").json()["items"]) == 20
+
+
+def test_a_persons_interventions_answer_in_constant_queries(world, django_assert_num_queries):
+    from tests.people.world import intervention
+
+    client = _session(world.office_worker)
+    url = f"/api/v1/people/{world.person.pk}/interventions"
+    intervention(world)
+    client.get(url)
+    with django_assert_num_queries(9) as first:
+        client.get(url)
+    for _n in range(25):
+        intervention(world)
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert len(client.get(url).json()["items"]) == 20
