@@ -193,6 +193,15 @@ def persons_visible_to(user: Any, *, identity: bool = True,
             .select_related("building"))
 
 
+def persons_on_files_of(organization_ids: Iterable[int]) -> QuerySet[Person]:
+    """The persons on whom these organizations hold a file (for naming attendance at their activities).
+
+    The caller has already decided that the user acts for these organizations.
+    """
+    held = PersonFile.objects.filter(organization_id__in=list(organization_ids)).values("person_id")
+    return Person.objects.filter(merged_into__isnull=True, pk__in=held).order_by("last_name", "first_name", "id")
+
+
 def person_search_text(q: str) -> str:
     q = (q or "").strip()
     if len(q) > MAX_QUERY_LENGTH:
