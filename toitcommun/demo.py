@@ -23,6 +23,7 @@ from django.db import transaction
 from toitcommun.access.models import Role, RoleAssignment
 from toitcommun.access.services import audit_record
 from toitcommun.demo_activities import load_demo_activities
+from toitcommun.demo_collective import load_demo_collective
 from toitcommun.demo_directory import load_demo_directory
 from toitcommun.demo_support import load_demo_support
 from toitcommun.housing.models import AvailabilitySnapshot, Building, UnitGroup
@@ -153,6 +154,8 @@ ACCOUNTS: list[Account] = [
     Account("chercheure", "Evaluation-2012-2015", "Anne", "Bérubé", Role.RESEARCHER, title="Chercheure"),
     Account("locataires.tm", "Association-fondee-2015", "Gilles", "Paré", Role.TENANT_REPRESENTATIVE,
             organization="Association des locataires des HLM de Thetford Mines", title="Président du CA"),
+    Account("secretaire.tm", "Proces-verbal-adopte-2015", "Hélène", "Fictive", Role.TENANT_REPRESENTATIVE,
+            organization="Association des locataires des HLM de Thetford Mines", title="Secrétaire du CA"),
 ]
 
 
@@ -227,6 +230,7 @@ def load_demo() -> list[Account]:
                      object_label="Chaudière-Appalaches 2013–2016", after={"sites": created_sites})
     load_demo_directory(orgs)
     load_demo_support(orgs)
+    load_demo_collective(orgs)
     load_demo_activities()
     return ACCOUNTS
 

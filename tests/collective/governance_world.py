@@ -87,7 +87,7 @@ def build_world(*, suffix: str = "") -> World:
                                 holder_name="Membre Fictif", user_id=member.pk)
     m["former"] = mandate_start(actor=admin, group_id=group.pk, role="board_member", starts_on=START,
                                 holder_name="Ancienne Membre", user_id=former.pk)
-    mandate_end(actor=admin, mandate_id=m["former"].pk, ends_on=datetime.date(2016, 6, 30))
+    m["former"] = mandate_end(actor=admin, mandate_id=m["former"].pk, ends_on=datetime.date(2016, 6, 30))
     m["other"] = mandate_start(actor=admin, group_id=other_group.pk, role="president", starts_on=START,
                                holder_name="Membre d'Ailleurs", user_id=other_member.pk)
     world.forget()

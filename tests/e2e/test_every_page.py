@@ -25,6 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tests.e2e.conftest import SHOTS
 from toitcommun.access.services import api_token_issue
+from toitcommun.collective.models import Group, Meeting, Recommendation
 from toitcommun.demo import ACCOUNTS
 from toitcommun.directory.models import Service, ServiceStatus, TaxonomyTerm
 from toitcommun.directory.public_reports import error_report
@@ -71,6 +72,11 @@ NOT_PAGES = {
     "calendar_feeds:territory": "an iCalendar feed (text/calendar), parsed back in tests/collective",
     "calendar_feeds:group": "an iCalendar feed (text/calendar), parsed back in tests/collective",
     "calendar_feeds:personal": "an iCalendar feed behind a secret address, parsed back in tests/collective",
+    "collective:minutes_adopt": "POST only: answers the meeting's page (walked)",
+    "collective:minutes_submit": "POST only: answers the meeting's page (walked)",
+    "collective:minutes_publish": "POST only: answers the meeting's page (walked)",
+    "collective:recommendation_acknowledge": "POST only: answers the recommendation's page (walked)",
+    "collective:recommendation_answer": "POST only: answers the recommendation's page (walked)",
 }
 
 
@@ -191,6 +197,19 @@ def _referral() -> list[Any]:
     return [Referral.objects.exclude(state="draft").order_by("pk").first().pk]
 
 
+def _group_named(name: str) -> Callable[[], list[Any]]:
+    return lambda: [Group.objects.get(name=name).pk]
+
+
+def _meeting(title: str) -> Callable[[], list[Any]]:
+    return lambda: [Meeting.objects.get(title=title).pk]
+
+
+def _recommendation(title: str) -> Callable[[], list[Any]]:
+    return lambda: [Recommendation.objects.get(title=title).pk]
+
+
+ASSOCIATION = "Association des locataires des HLM de Thetford Mines"
 ANON, ADMIN = None, "admin"
 VISITS = [
     Visit("home"),
@@ -224,6 +243,16 @@ VISITS = [
     Visit("collective:tenants", args=lambda: ["31084"]),
     Visit("collective:tenants_building", args=_saint_maurice),
     Visit("directory:service_report", args=_service),
+    Visit("collective:groups"),
+    Visit("collective:group", args=_group_named(ASSOCIATION)),
+    Visit("collective:meeting", args=_meeting("Assemblée de fondation")),
+    Visit("collective:recommendation", args=_recommendation("Ouvrir la salle communautaire le samedi")),
+    Visit("collective:group", who="locataires.tm", args=_group_named(ASSOCIATION), label="collective-group-member"),
+    Visit("collective:meeting", who="secretaire.tm", args=_meeting("Réunion du conseil d'administration du 10 février 2016"),
+          label="collective-meeting-officer"),
+    Visit("collective:minutes_edit", who="locataires.tm", args=_meeting("Assemblée des locataires du 20 janvier 2016")),
+    Visit("collective:recommendation", who="omh.thetford",
+          args=_recommendation("Ouvrir la salle communautaire le samedi"), label="collective-recommendation-office"),
     # Signed in: the administrator sees every page and the longest navigation.
     Visit("home", who=ADMIN, label="home-signed-in"),
     Visit("organizations:create", who=ADMIN),

@@ -268,6 +268,9 @@ class Minutes(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting} · v{self.revision}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("collective:meeting", args=[self.meeting_id]) + f"#minutes-{self.pk}"
+
 
 class RecommendationState(models.TextChoices):
     ADOPTED = "adopted", _("Adoptée")
