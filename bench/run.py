@@ -380,30 +380,55 @@ def orm_search(search: Search, *, prefetch: bool = True) -> tuple[list[Any], int
 
 
 def raw_search(search: Search) -> tuple[list[Any], int]:
-    """The same first page and total from one hand-written statement.
+    """The same ranked first page and total from one hand-written statement (two when nothing holds every word).
 
-    It starts from the services serving the territory (its areas' codes, and its
-    places), the smallest set as a rule, then checks each candidate's status,
-    category (an EXISTS probe) and full-text match (membership in the matched
-    list); the window count is taken before the LIMIT. SQLite's CROSS JOIN keeps
-    that order: left to itself, it starts from the full-text match, which costs
-    about twice as much on broad words.
+    It computes the full-text matches and their rank once (bm25 needs each
+    phrase's frequency over the whole index: one pass), then finds each matched
+    service by rowid (SQLite) or id and checks that it serves the territory (its
+    areas' codes, and its places: one list), its status and its category (an
+    EXISTS probe); the window count is taken before the LIMIT (over the
+    materialized matches: SQLite's bm25() cannot be read under a window
+    otherwise). The order is the search's: the service
+    named exactly so, then bm25 (SQLite) or ts_rank_cd (PostgreSQL) with the
+    column weights, the latest verified, the name and id. The query text is
+    normalized and expanded with the thesaurus as the search does (``text_query``):
+    that is the query's wording, not the page's work. When no service holds every
+    word, a second statement takes any word, as the page does.
     """
+    from toitcommun.directory.search import text_query
+
+    terms = text_query(search.text)
+    ids, total = _raw_statement(search, terms, any_slot=False)
+    if not ids and terms.may_loosen:
+        ids, total = _raw_statement(search, terms, any_slot=True)
+    return ids, total
+
+
+def _raw_statement(search: Search, terms: Any, *, any_slot: bool) -> tuple[list[Any], int]:
     import uuid
 
     from django.db import connection
 
+    from toitcommun.directory import search as fts
     from toitcommun.directory.models import TaxonomyTerm
-    from toitcommun.directory.search import search_terms
     from toitcommun.directory.taxonomy_seed import CATEGORIES_TAXONOMY
 
-    terms = search_terms(search.text)
-    if connection.vendor == "sqlite":
-        matched = ("s.id IN (SELECT service_id FROM directory_service_fts WHERE directory_service_fts MATCH %s)",
-                   " ".join(f'"{t}"*' for t in terms))
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        # The matches and their bm25 once, materialized; each then found by rowid.
+        expression = fts.fts5_expression(terms, any_slot=any_slot)
+        matched = ("""matched (rid, rank) AS MATERIALIZED (
+                        SELECT rowid, bm25(directory_service_fts, 0.0, %s, %s, %s) FROM directory_service_fts
+                        WHERE directory_service_fts MATCH %s)""",
+                   [fts.WEIGHT_NAME, fts.WEIGHT_CATEGORIES, fts.WEIGHT_BODY, expression])
+        joined = "FROM matched CROSS JOIN directory_service s ON s.rowid = matched.rid"
     elif connection.vendor == "postgresql":
-        matched = ("to_tsvector('simple', s.search_text) @@ to_tsquery('simple', %s)",
-                   " & ".join(f"{t}:*" for t in terms))
+        expression = fts.tsquery_expression(terms, any_slot=any_slot)
+        matched = (f"""matched (id, rank) AS (
+                        SELECT s.id, -ts_rank_cd(%s::float4[], {fts.pg_vector('s')}, q.q)
+                        FROM directory_service s, to_tsquery('simple', %s) q (q) WHERE {fts.pg_vector('s')} @@ q.q)""",
+                   [fts.PG_WEIGHTS, expression])
+        joined = "FROM matched JOIN directory_service s ON s.id = matched.id"
     else:
         raise NotImplementedError(connection.vendor)
     taxonomy = TaxonomyTerm._meta.get_field("taxonomy").target_field.get_db_prep_value(  # type: ignore[union-attr]
@@ -431,21 +456,21 @@ def raw_search(search: Search) -> tuple[list[Any], int]:
             UNION
             SELECT sal.service_id FROM directory_serviceatlocation sal
             JOIN directory_location l ON l.id = sal.location_id
-            WHERE l.municipality_id IN (SELECT id FROM places))
+            WHERE l.municipality_id IN (SELECT id FROM places)),
+        {matched[0]}
         SELECT s.id, s.name, o.name, COUNT(*) OVER () AS total
-        FROM serving
-        {"CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"} directory_service s ON s.id = serving.id
+        {joined}
         JOIN directory_directoryorganization o ON o.id = s.directory_organization_id
-        WHERE s.status <> 'defunct'
+        WHERE s.id IN (SELECT id FROM serving) AND s.status <> 'defunct'
           AND EXISTS (SELECT 1 FROM directory_service_categories sc
                       JOIN directory_taxonomyterm t ON t.id = sc.taxonomyterm_id
                       WHERE sc.service_id = s.id AND t.taxonomy_id = %s AND t.code = %s)
-          AND {matched[0]}
-        ORDER BY s.name, s.id
+        ORDER BY CASE WHEN s.search_name = %s THEN 0 ELSE 1 END, matched.rank,
+                 s.last_verified_on IS NULL, s.last_verified_on DESC, s.name, s.id
         LIMIT {PAGE}
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [search.territory, taxonomy, search.category, matched[1]])
+        cursor.execute(sql, [search.territory, *matched[1], taxonomy, search.category, terms.key])
         rows = cursor.fetchall()
     ids = [r[0] if isinstance(r[0], uuid.UUID) else uuid.UUID(r[0]) for r in rows]
     return ids, (rows[0][3] if rows else 0)

@@ -151,11 +151,13 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def territory_loaded(transactional_db):
     """For transactional tests: the territory and the directory's taxonomy, reloaded after a flush."""
-    from toitcommun.directory.models import Taxonomy, TaxonomyTerm
+    from toitcommun.directory.models import SynonymGroup, Taxonomy, TaxonomyTerm
     from toitcommun.directory.taxonomy_seed import seed_taxonomy
+    from toitcommun.directory.thesaurus_seed import seed_synonyms
 
     territory_load_mamh()
     seed_taxonomy(Taxonomy, TaxonomyTerm)
+    seed_synonyms(SynonymGroup)
 
 
 @pytest.fixture

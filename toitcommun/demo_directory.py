@@ -31,12 +31,14 @@ from toitcommun.directory.models import (
     Service,
     ServiceArea,
     ServiceAtLocation,
+    SynonymGroup,
     TaxonomyTerm,
 )
 from toitcommun.directory.search import index_services
 from toitcommun.directory.services import location_place
 from toitcommun.directory.taxonomy_seed import CATEGORIES_TAXONOMY
 from toitcommun.directory.taxonomy_seed import NAMESPACE as TAXONOMY_NAMESPACE
+from toitcommun.directory.thesaurus_seed import seed_synonyms
 from toitcommun.organizations.models import Organization
 from toitcommun.territory.models import Municipality
 from toitcommun.territory.selectors import territory_get
@@ -189,7 +191,7 @@ OFFERS: list[Offer] = [
           D(2026, 9, 15), alternate_name="Aide alimentaire d'urgence",
           application_process="Téléphoner pour prendre rendez-vous; apporter une preuve de résidence.",
           eligibility="Résider dans la MRC des Appalaches. Une aide par mois, plus en cas d'urgence."),
-    Offer("epicerie-solidaire", "reseaux-entraide", "Épicerie solidaire",
+    Offer("epicerie-solidaire", "reseaux-entraide", "Épicerie solidaire Cœur-des-Appalaches",
           "Fruits, légumes et produits de base à prix réduit, pour étirer le budget d'épicerie. "
           "Les membres font leurs achats eux-mêmes, comme dans une épicerie ordinaire.",
           ("food", "budget_debt"), ("families", "singles", "seniors"), (THETFORD,), ("re-local",),
@@ -236,6 +238,15 @@ OFFERS: list[Offer] = [
           (APPALACHES, BEAUCE_CENTRE), ("acef-thetford", "acef-st-joseph"),
           (Hours("WE", "13:30", "15:30", "Session d'automne et d'hiver", D(2026, 9, 1), D(2027, 5, 31)),),
           "418-555-0121", "Animatrice en éducation budgétaire", D(2026, 8, 28)),
+    Offer("clinique-impots", "acef", "Clinique d'impôts bénévole",
+          "Des bénévoles remplissent gratuitement les déclarations de revenus fédérale et provinciale des "
+          "personnes et des ménages à faible revenu, pour recevoir les crédits et le supplément auxquels ils "
+          "ont droit.",
+          ("budget_debt",), ("families", "singles", "seniors"), (APPALACHES,), ("acef-thetford",),
+          (Hours("MO,WE", "09:00", "12:00", "De mars à avril", D(2027, 3, 1), D(2027, 4, 30)),),
+          "418-555-0122", "Coordination de la clinique d'impôts", D(2026, 11, 12),
+          application_process="Sur rendez-vous; apporter ses feuillets et l'avis de cotisation de l'an dernier.",
+          eligibility="Revenu modeste, situation fiscale simple (pas de revenu d'entreprise ni de location)."),
     # CDC des Appalaches
     Offer("info-logement-social", "cdc", "Information sur le logement social et communautaire",
           "Où trouver un logement à loyer modique, une coopérative ou un OBNL d'habitation dans la MRC, "
@@ -344,6 +355,7 @@ def load_demo_directory(orgs: Mapping[str, Organization]) -> list[Service]:
     ``orgs`` maps our organizations' names to their rows; the federation is
     created among our organizations when missing.
     """
+    seed_synonyms(SynonymGroup)  # a database emptied since its migrations gets the thesaurus back
     orgs = dict(orgs)
     if FEDERATION not in orgs:
         orgs[FEDERATION], _ = Organization.objects.get_or_create(

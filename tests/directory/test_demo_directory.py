@@ -45,7 +45,7 @@ def service(slug: str) -> Service:
 
 
 def test_the_tables_organizations_offer_their_services(demo):
-    assert Service.objects.count() == len(OFFERS) == 20
+    assert Service.objects.count() == len(OFFERS) == 21
     assert DirectoryOrganization.objects.filter(organization__isnull=True).count() == 0
     providers = set(DirectoryOrganization.objects.values_list("organization__name", flat=True))
     assert providers == {
@@ -94,7 +94,7 @@ def test_loading_twice_changes_nothing(demo):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert counts() == before
     assert dict(Service.objects.values_list("pk", "search_text")) == texts
-    assert before.get("directory_service_fts", 20) == before["directory_service"] == 20
+    assert before.get("directory_service_fts", 21) == before["directory_service"] == 21
     assert Service.objects.filter(search_text="").count() == 0
 
 

@@ -27,7 +27,7 @@ from tests.e2e.conftest import SHOTS
 from toitcommun.access.services import api_token_issue
 from toitcommun.collective.models import Group, Meeting, Recommendation
 from toitcommun.demo import ACCOUNTS
-from toitcommun.directory.models import Service, ServiceStatus, TaxonomyTerm
+from toitcommun.directory.models import Service, ServiceStatus, SynonymGroup, TaxonomyTerm
 from toitcommun.directory.public_reports import error_report
 from toitcommun.directory.services import correction_propose
 from toitcommun.housing.models import Building
@@ -77,6 +77,7 @@ NOT_PAGES = {
     "collective:minutes_publish": "POST only: answers the meeting's page (walked)",
     "collective:recommendation_acknowledge": "POST only: answers the recommendation's page (walked)",
     "collective:recommendation_answer": "POST only: answers the recommendation's page (walked)",
+    "directory_staff:synonym_delete": "POST only: answers the synonyms page (walked)",
 }
 
 
@@ -197,6 +198,10 @@ def _referral() -> list[Any]:
     return [Referral.objects.exclude(state="draft").order_by("pk").first().pk]
 
 
+def _synonym_group() -> list[Any]:
+    return [SynonymGroup.objects.order_by("pk").first().pk]
+
+
 def _group_named(name: str) -> Callable[[], list[Any]]:
     return lambda: [Group.objects.get(name=name).pk]
 
@@ -226,6 +231,7 @@ VISITS = [
     Visit("housing:available", args=lambda: ["QC"], label="available-province"),
     Visit("housing:available", args=lambda: ["310"], query="date=2016-01-01", label="available-mrc"),
     Visit("housing:available", args=lambda: ["31084"], label="available-municipality"),
+    Visit("directory:search", query="q=aide+aux+devoirs+du+chat", label="directory-search-closest"),
     Visit("housing:stock", args=lambda: ["12"], label="stock-region"),
     Visit("housing:stock", args=lambda: ["31084"], label="stock-municipality"),
     Visit("housing:building", args=_building),
@@ -298,6 +304,8 @@ VISITS = [
     Visit("collective:action_plans", who="coordination"),
     Visit("collective:action_plan", who="intervenante", args=_plan),
     Visit("collective:my_calendar", who="locataires.tm"),
+    Visit("directory_staff:synonyms", who=ADMIN),
+    Visit("directory_staff:synonym_edit", who=ADMIN, args=_synonym_group),
     Visit("access:audit", who=ADMIN),
     Visit("access:login_locks", who=ADMIN),
     Visit("access:api_tokens", who=ADMIN),

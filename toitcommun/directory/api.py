@@ -49,7 +49,7 @@ from .selectors import (
     search_query,
     service_distance_km,
     service_get,
-    services_search,
+    services_found,
 )
 from .services import (
     correction_accept,
@@ -220,6 +220,8 @@ class ServiceList(Schema):
     limit: int
     offset: int
     place: SearchPlaceOut | None = Field(None, description="What the territory parameter was taken as")
+    loose: bool = Field(False, description="No service holds every word of q: these are the closest ones "
+                                           "(holding any of the words), best first")
 
 
 class ServiceFilters(Schema):
@@ -366,7 +368,7 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[s
     query = search_query(text=filters.q, territory=place.territory.code if place else "", category=filters.category,
                          clientele=filters.clientele or "", open_now=filters.open_now,
                          origin=place.point if place else None, sort=filters.sort)
-    found = services_search(query)
+    found, loose = services_found(query)
     page = list(found[filters.offset : filters.offset + filters.limit])
     for service in page:
         service.distance_km = service_distance_km(service, query.origin)  # type: ignore[attr-defined]
@@ -376,7 +378,7 @@ def service_list(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[s
                      "postal_code": place.postal_code, "fsa_name": place.fsa_name, "misspelt": place.misspelt,
                      "latitude": place.latitude, "longitude": place.longitude}
     return {"items": page, "count": found.count(), "limit": filters.limit, "offset": filters.offset,
-            "place": described}
+            "place": described, "loose": loose}
 
 
 @router.get("/services/{service_id}", response=ServiceDetail, summary="One service (not a retired one)")

@@ -323,6 +323,41 @@ class CategoryForm(forms.ModelForm):
         return code
 
 
+MAX_EXPRESSIONS = 40
+MAX_EXPRESSION_LENGTH = 100
+
+
+class SynonymGroupForm(forms.Form):
+    """A group of the thesaurus: expressions that mean the same thing, one per line."""
+
+    expressions = forms.CharField(
+        label=gettext_lazy("Expressions équivalentes"), widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_EXPRESSIONS * (MAX_EXPRESSION_LENGTH + 2),
+        help_text=gettext_lazy("Une expression par ligne, d'un ou de plusieurs mots, par exemple : "
+                               "banque alimentaire, puis dépannage alimentaire sur la ligne suivante."))
+
+    def clean_expressions(self) -> list[str]:
+        from .search import stems
+
+        typed = [" ".join(line.split()) for line in self.cleaned_data["expressions"].splitlines()]
+        expressions = list(dict.fromkeys(e for e in typed if e))
+        if len(expressions) < 2:
+            raise forms.ValidationError(gettext_lazy("Donnez au moins deux expressions, une par ligne."))
+        if len(expressions) > MAX_EXPRESSIONS:
+            raise forms.ValidationError(gettext_lazy("Au plus %(max)s expressions par groupe.")
+                                        % {"max": MAX_EXPRESSIONS})
+        too_long = [e for e in expressions if len(e) > MAX_EXPRESSION_LENGTH]
+        if too_long:
+            raise forms.ValidationError(gettext_lazy("Une expression a au plus %(max)s caractères : « %(text)s ».")
+                                        % {"max": MAX_EXPRESSION_LENGTH, "text": too_long[0][:40]})
+        empty = [e for e in expressions if not stems(e)]
+        if empty:
+            raise forms.ValidationError(gettext_lazy(
+                "« %(text)s » ne contient aucun mot qu'une recherche retient (seulement des mots comme "
+                "« le », « de », « et »).") % {"text": empty[0]})
+        return expressions
+
+
 # Every field of the service form a correction may propose: all but the provider (a change of
 # owner is not a correction; the note can ask for it).
 CORRECTABLE_FIELDS = [name for name in ServiceForm.base_fields if name != "directory_organization"]

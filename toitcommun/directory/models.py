@@ -127,7 +127,12 @@ class Service(models.Model):
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("vérifié par"))
     verified_by_label = models.CharField(_("vérifié par (nom)"), max_length=200, blank=True)
-    # Folded text of the service, its organization and its places, for full-text search.
+    # Normalized text for full-text search (search.normalized: folded, stop words dropped, stems):
+    # the name, the alternate name, the categories' names, and the rest (description, eligibility,
+    # provider, places). search.index_services writes them; both engines index them weighted.
+    search_name = models.TextField(editable=False, blank=True, default="")
+    search_alternate_name = models.TextField(editable=False, blank=True, default="")
+    search_categories = models.TextField(editable=False, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -371,3 +376,24 @@ class Correction(models.Model):
     @property
     def from_public(self) -> bool:
         return self.proposed_by_id is None
+
+class SynonymGroup(models.Model):
+    """Expressions that mean the same thing to a person searching: "banque alimentaire", "aide alimentaire"…
+
+    The region's thesaurus: a search holding one of the expressions also finds the others, at
+    query time (a change is effective on the next search, without reindexing). Expressions may
+    be several words; a category's name in a group makes the group find the category's services.
+    """
+
+    expressions = models.JSONField(_("expressions"), default=list)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("groupe de synonymes")
+        verbose_name_plural = _("groupes de synonymes")
+
+    def __str__(self) -> str:
+        return ", ".join(self.expressions[:3]) + ("…" if len(self.expressions) > 3 else "")

@@ -152,6 +152,11 @@ def can_edit_categories(user: Any) -> bool:
     return r.is_administrator(user) or r.has_role(user, [Role.REGIONAL_COORDINATOR])
 
 
+def can_edit_thesaurus(user: Any) -> bool:
+    """The region's synonyms are kept as its categories are: by its coordinators and administrators."""
+    return can_edit_categories(user)
+
+
 def can_see_service_contacts(user: Any) -> bool:
     """A service's contact persons and who verified it are people's names and e-mails: the network's staff only.
 

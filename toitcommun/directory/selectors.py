@@ -5,22 +5,27 @@ from __future__ import annotations
 import datetime
 import math
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    OrderBy,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
     Window,
 )
 from django.db.models.functions import Cast
@@ -43,7 +48,7 @@ from .models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from .search import matching
+from .search import TextQuery, text_query, with_text
 from .taxonomy_seed import CATEGORIES_TAXONOMY, CLIENTELES_TAXONOMY
 
 MAX_QUERY_LENGTH = 200
@@ -53,7 +58,10 @@ STALE_AFTER = datetime.timedelta(days=365)
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """What a person asked for: text, a territory, a category code, a clientele, open now."""
+    """What a person asked for: text, a territory, a category code, a clientele, open now.
+
+    ``terms`` is the text as the full-text engines take it (stems, thesaurus expanded).
+    """
 
     text: str = ""
     territory: TerritoryRef | None = None
@@ -63,6 +71,7 @@ class SearchQuery:
     # Where distances are measured from (a municipality's or a postal code's point), and the order.
     origin: tuple[float, float] | None = None
     sort: str = "relevance"
+    terms: TextQuery = TextQuery(slots=())
 
 
 SORTS = ("relevance", "distance")
@@ -70,9 +79,12 @@ SORTS = ("relevance", "distance")
 
 def search_query(*, text: str = "", territory: str = "", category: str = "", clientele: str = "",
                  open_now: bool = False, origin: tuple[float, float] | None = None,
-                 sort: str = "relevance") -> SearchQuery:
+                 sort: str = "relevance", known_categories: Collection[str] | None = None) -> SearchQuery:
     """Validate search input; unknown territory, category, clientele or sort is a ValidationFailed naming
-    the field. Sorting by distance needs an origin (a place with a point)."""
+    the field. Sorting by distance needs an origin (a place with a point).
+
+    ``known_categories``: the category codes, when the caller has them already (no query to check one).
+    """
     errors: dict[str, list[str]] = {}
     sort = sort or "relevance"
     if sort not in SORTS:
@@ -88,14 +100,15 @@ def search_query(*, text: str = "", territory: str = "", category: str = "", cli
             ref = territory_get(territory)
         except NotFound as missing:
             errors["territory"] = [str(missing)]
-    if category and not TaxonomyTerm.objects.filter(taxonomy_id=CATEGORIES_TAXONOMY, code=category).exists():
+    if category and not (category in known_categories if known_categories is not None else
+                         TaxonomyTerm.objects.filter(taxonomy_id=CATEGORIES_TAXONOMY, code=category).exists()):
         errors["category"] = [_("Catégorie inconnue : %(code)s.") % {"code": category}]
     if clientele and clientele not in Clientele.values:
         errors["clientele"] = [_("Clientèle inconnue : %(code)s.") % {"code": clientele}]
     if errors:
         raise ValidationFailed(errors)
     return SearchQuery(text=text, territory=ref, category=category, clientele=clientele, open_now=open_now,
-                       origin=origin, sort=sort)
+                       origin=origin, sort=sort, terms=text_query(text))
 
 
 def serving(territory: TerritoryRef) -> Q:
@@ -109,9 +122,9 @@ def serving(territory: TerritoryRef) -> Q:
     if territory.level == "province":
         return Q()
     codes = {territory.code, "QC"}
-    if territory.level == "municipality":
-        muni = Municipality.objects.select_related("mrc__region").get(code=territory.code)
-        areas = Q(territory_code__in=codes | {muni.mrc.code, muni.mrc.region.code})
+    if territory.level == "municipality":  # its MRC's code is known; its region's is read in the same query
+        areas = Q(territory_code__in=codes | {territory.parent_code or ""}) | Q(
+            territory_code__in=Mrc.objects.filter(code=territory.parent_code).values("region__code"))
     elif territory.level == "mrc":
         codes.add(territory.parent_code or "")
         areas = Q(territory_code__in=codes) | Q(
@@ -144,9 +157,10 @@ def open_at(moment: datetime.datetime) -> Q:
 
 
 def services_search(query: SearchQuery, *, include_retired: bool = False,
-                    moment: datetime.datetime | None = None) -> QuerySet[Service]:
-    """Services matching the query, active ones first in name order.
+                    moment: datetime.datetime | None = None, any_word: bool = False) -> QuerySet[Service]:
+    """Services matching the query: with text, the best answers first (see ``search_order``); else by name.
 
+    Every word of the text is required, unless ``any_word`` (the fallback when that finds nothing).
     Every filter is a membership test or an EXISTS on the service itself, so
     no join multiplies rows: no DISTINCT, and the page and its count are one
     flat query each. The territory comes first: SQLite starts from the first
@@ -157,8 +171,6 @@ def services_search(query: SearchQuery, *, include_retired: bool = False,
         qs = qs.filter(serving(query.territory))
     if not include_retired:
         qs = qs.exclude(status=ServiceStatus.DEFUNCT)
-    if query.text:
-        qs = qs.filter(matching(query.text))
     if query.category:
         qs = qs.filter(Exists(Service.categories.through.objects.filter(
             service=OuterRef("pk"), taxonomyterm__taxonomy_id=CATEGORIES_TAXONOMY,
@@ -168,19 +180,20 @@ def services_search(query: SearchQuery, *, include_retired: bool = False,
             clienteles__icontains=f'"{query.clientele}"')
     if query.open_now:
         qs = qs.filter(open_at(moment or timezone.now()))
-    qs = (
-        qs.select_related("directory_organization")
-        .prefetch_related(
-            "categories",
-            Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related(
-                "location__municipality").prefetch_related("location__addresses", "location__phones")),
-            "phones",
-        )
-        .order_by("name", "pk")
-    )
+    qs = with_text(qs, query.terms, any_slot=any_word)
     if query.sort == "distance" and query.origin is not None:
-        qs = qs.annotate(nearest=nearest(query.origin)).order_by(F("nearest").asc(nulls_last=True), "name", "pk")
-    return qs
+        qs = qs.annotate(nearest=nearest(query.origin))
+    return with_listed(qs).order_by(*search_order(query))
+
+
+def with_listed(services: QuerySet[Service]) -> QuerySet[Service]:
+    """What a list of results shows of each service: provider, categories, places with addresses, phones."""
+    return services.select_related("directory_organization").prefetch_related(
+        "categories",
+        Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related(
+            "location__municipality").prefetch_related("location__addresses", "location__phones")),
+        "phones",
+    )
 
 
 def nearest(origin: tuple[float, float]) -> Subquery:
@@ -209,26 +222,79 @@ def service_distance_km(service: Service, origin: tuple[float, float] | None) ->
     return round(min(found), 1) if found else None
 
 
+def search_order(query: SearchQuery) -> list[Any]:
+    """The order of results, most telling first.
+
+    With text: the service whose name is the query itself, then the engine's rank (the
+    ``search_rank`` annotation: names weigh more than categories, which weigh more than the
+    rest), then the most recently verified; always the name and id last, so that pages of
+    equal services neither repeat nor skip any. Another ordering (a distance) goes before the
+    rank or replaces it; the name and id stay last.
+    """
+    order: list[Any] = []
+    if query.sort == "distance" and query.origin is not None:
+        order.append(F("nearest").asc(nulls_last=True))
+    if query.terms:
+        order += [Case(When(search_name=query.terms.key, then=Value(0)), default=Value(1)),
+                  "search_rank",
+                  OrderBy(F("last_verified_on"), descending=True, nulls_last=True)]
+    return [*order, "name", "pk"]
+
+
+def services_found(query: SearchQuery, *, include_retired: bool = False,
+                   moment: datetime.datetime | None = None) -> tuple[QuerySet[Service], bool]:
+    """The services of the query, and whether they are the closest ones only (no service holds every word).
+
+    One query more than ``services_search`` when the text has several words (is there any service
+    holding them all?); when none does, the services holding any of them, ranked.
+    """
+    found = services_search(query, include_retired=include_retired, moment=moment)
+    if query.terms.may_loosen and not found.exists():
+        return services_search(query, include_retired=include_retired, moment=moment, any_word=True), True
+    return found, False
+
+
 MAX_PAGE_NUMBER = 100_000
 
 
 def services_page(query: SearchQuery, *, number: Any = 1, per_page: int = 20, include_retired: bool = False,
                   moment: datetime.datetime | None = None) -> Page:
-    """One page of results with the total counted in the same query (a window), as a Django Page."""
+    """One page of results with the total counted in the same query (a window), as a Django Page.
+
+    When no service holds every word of the text, the page holds the closest ones (any word,
+    ranked) and its ``loose`` attribute is true, for the page to say so.
+    """
     qs = services_search(query, include_retired=include_retired, moment=moment)
+    page = _page_of(qs, number, per_page)
+    page.loose = False  # type: ignore[attr-defined]
+    if not page.object_list and query.terms.may_loosen:
+        page = _page_of(services_search(query, include_retired=include_retired, moment=moment, any_word=True),
+                        number, per_page)
+        page.loose = bool(page.object_list)  # type: ignore[attr-defined]
+    return page
+
+
+def _page_of(qs: QuerySet[Service], number: Any, per_page: int) -> Page:
     try:
         # Past the last page is the last page; a number no page could reach stays a small one.
         wanted = min(max(1, int(number)), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         wanted = 1
-    counted = qs.annotate(total_found=Window(Count("pk")))
-    rows = list(counted[(wanted - 1) * per_page: wanted * per_page])
-    if rows:
-        total = rows[0].total_found
+    if connection.vendor == "sqlite" and "search_rank" in qs.query.extra:
+        # SQLite's bm25() cannot be read under a window: the ranked ids of every match in one
+        # query (they are the count), then the page's services by id.
+        ids = list(qs.prefetch_related(None).select_related(None).values_list("pk", flat=True))
+        total = len(ids)
+        wanted = min(wanted, max(1, -(-total // per_page)))
+        wanted_ids = ids[(wanted - 1) * per_page: wanted * per_page]
+        found = {s.pk: s for s in with_listed(Service.objects.filter(pk__in=wanted_ids))} if wanted_ids else {}
+        rows = [found[pk] for pk in wanted_ids]
     else:
-        total = qs.count()
+        counted = qs.annotate(total_found=Window(Count("pk")))
+        rows = list(counted[(wanted - 1) * per_page: wanted * per_page])
+        total = rows[0].total_found if rows else qs.count()  # type: ignore[attr-defined]
         last = max(1, -(-total // per_page))
-        if wanted > last:  # past the end: the last page, as Paginator.get_page does
+        if not rows and wanted > last:  # past the end: the last page, as Paginator.get_page does
             wanted = last
             rows = list(counted[(wanted - 1) * per_page: wanted * per_page])
     paginator = Paginator(qs, per_page)
@@ -237,8 +303,6 @@ def services_page(query: SearchQuery, *, number: Any = 1, per_page: int = 20, in
 
 
 def _json_contains_supported() -> bool:
-    from django.db import connection
-
     return bool(connection.features.supports_json_field_contains)
 
 

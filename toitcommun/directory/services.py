@@ -34,6 +34,7 @@ from .forms import (
     CategoryForm,
     DirectoryOrganizationForm,
     ServiceForm,
+    SynonymGroupForm,
     form_values,
     initial_extras,
     primary_location,
@@ -53,6 +54,7 @@ from .models import (
     ServiceArea,
     ServiceAtLocation,
     ServiceStatus,
+    SynonymGroup,
     TaxonomyTerm,
 )
 from .search import index_services
@@ -388,6 +390,60 @@ def category_save(*, actor: Any, data: dict[str, Any], term_id: Any = None) -> T
             # Its services' text names it: reindexed in a few queries, however many they are.
             index_services(saved.services.only("pk"))
     return saved
+
+
+# ---- the region's thesaurus -------------------------------------------------------------------
+
+
+def _thesaurus_keeper(actor: Any) -> None:
+    if not rules.can_edit_thesaurus(actor):
+        raise PermissionRefused(_("Seules la coordination régionale et l'administration modifient les synonymes."))
+
+
+def _synonym_group(group_id: Any) -> SynonymGroup:
+    try:
+        return SynonymGroup.objects.get(pk=int(group_id))
+    except (SynonymGroup.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound(_("Groupe de synonymes introuvable.")) from None
+
+
+def _group_record(group: SynonymGroup) -> dict[str, Any]:
+    return {"expressions": list(group.expressions)}
+
+
+def synonym_group_save(*, actor: Any, data: Any, group_id: Any = None, version: Any = None) -> SynonymGroup:
+    """Add a group of equivalent expressions to the thesaurus, or change one (at the version read).
+
+    Effective on the next search: searches read the thesaurus, nothing is reindexed.
+    """
+    _thesaurus_keeper(actor)
+    group = _synonym_group(group_id) if group_id is not None else None
+    expected = expected_version(version) if group is not None else 0
+    form = SynonymGroupForm(data)
+    if not form.is_valid():
+        raise ValidationFailed(form_errors(form))
+    expressions = form.cleaned_data["expressions"]
+    with transaction.atomic():
+        if group is None:
+            saved = SynonymGroup.objects.create(expressions=expressions)
+            audit_record(actor=actor, action="synonyms.create", instance=saved, object_label=str(saved),
+                         after=_group_record(saved))
+            return saved
+        before = _group_record(group)
+        saved = save_if_current(SynonymGroup, group.pk, expected, {"expressions": expressions}, _synonym_group)
+        audit_record(actor=actor, action="synonyms.update", instance=saved, object_label=str(saved),
+                     before=before, after=_group_record(saved))
+    return saved
+
+
+def synonym_group_delete(*, actor: Any, group_id: Any) -> None:
+    """Take a group out of the thesaurus: its expressions no longer find one another."""
+    _thesaurus_keeper(actor)
+    group = _synonym_group(group_id)
+    with transaction.atomic():
+        audit_record(actor=actor, action="synonyms.delete", instance=group, object_label=str(group),
+                     before=_group_record(group))
+        group.delete()
 
 
 def _uuid_or_none(value: Any) -> uuid.UUID | None:

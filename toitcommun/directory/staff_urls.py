@@ -22,4 +22,7 @@ urlpatterns = [
     path("heures/", views.hours_preview, name="hours_preview"),
     path("categories/", views.category_list, name="categories"),
     path("categories/<str:pk>/", views.category_edit, name="category_edit"),
+    path("synonymes/", views.synonym_list, name="synonyms"),
+    path("synonymes/<str:pk>/", views.synonym_edit, name="synonym_edit"),
+    path("synonymes/<str:pk>/supprimer/", views.synonym_delete, name="synonym_delete"),
 ]

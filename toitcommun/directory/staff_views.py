@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,10 +46,18 @@ from .forms import (
     DirectoryOrganizationForm,
     RetireForm,
     ServiceForm,
+    SynonymGroupForm,
     form_values,
 )
 from .hours import MAX_HOURS_LENGTH
-from .models import Correction, CorrectionState, DirectoryOrganization, Service, ServiceStatus
+from .models import (
+    Correction,
+    CorrectionState,
+    DirectoryOrganization,
+    Service,
+    ServiceStatus,
+    SynonymGroup,
+)
 from .public_reports import error_report_close
 from .selectors import (
     categories,
@@ -76,6 +84,8 @@ from .services import (
     service_retire,
     service_update,
     service_verify,
+    synonym_group_delete,
+    synonym_group_save,
 )
 from .widgets import hours_context
 
@@ -154,6 +164,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "to_verify": to_verify, "statuses": ServiceStatus.choices, "error": error, "query": params.urlencode(),
         "can_add": rules.can_keep_directory(request.user), "next": request.get_full_path(),
         "can_edit_categories": rules.can_edit_categories(request.user),
+        "can_edit_thesaurus": rules.can_edit_thesaurus(request.user),
         "corrections_waiting": len(corrections_to_decide(request.user)),
     }
     template = "directory/staff/list.html#results" if is_htmx(request) else "directory/staff/list.html"
@@ -395,6 +406,72 @@ def _category(pk: str) -> Any:
     if term is None:
         raise NotFound(_("Catégorie introuvable."))
     return term
+
+
+# ---- the region's thesaurus -------------------------------------------------------------------
+
+THESAURUS_REFUSAL = gettext_lazy("Seules la coordination régionale et l'administration modifient les synonymes.")
+
+
+@login_required
+def synonym_list(request: HttpRequest) -> HttpResponse:
+    """The region's thesaurus: every group of equivalent expressions; add one."""
+    if not rules.can_edit_thesaurus(request.user):
+        raise PermissionDenied(str(THESAURUS_REFUSAL))
+    form = SynonymGroupForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            synonym_group_save(actor=request.user, data=request.POST)
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+        else:
+            messages.success(request, _("Synonymes ajoutés : ils servent dès la prochaine recherche."))
+            return redirect("directory_staff:synonyms")
+    return render(request, "directory/staff/synonyms.html", {"groups": SynonymGroup.objects.all(), "form": form})
+
+
+@login_required
+def synonym_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    """Change a group's expressions, at the version read: a save over somebody else's is refused and shown."""
+    if not rules.can_edit_thesaurus(request.user):
+        raise PermissionDenied(str(THESAURUS_REFUSAL))
+    group = or_404(_synonym_group_or_404, pk)
+    version, conflict = group.version, None
+    form = SynonymGroupForm(request.POST or None, initial={"expressions": "\n".join(group.expressions)})
+    if request.method == "POST":
+        try:
+            synonym_group_save(actor=request.user, data=request.POST, group_id=group.pk,
+                               version=request.POST.get("version"))
+        except ValidationFailed as refusal:
+            attach_errors(form, refusal)
+            version = request.POST.get("version", version)
+        except VersionConflict as stale:
+            conflict, version = stale.current.get("expressions", []), stale.current_version
+        else:
+            messages.success(request, _("Synonymes enregistrés : ils servent dès la prochaine recherche."))
+            return redirect("directory_staff:synonyms")
+    return render(request, "directory/staff/synonym_form.html",
+                  {"form": form, "group": group, "version": version, "conflict": conflict})
+
+
+@login_required
+@require_POST
+def synonym_delete(request: HttpRequest, pk: str) -> HttpResponse:
+    try:
+        synonym_group_delete(actor=request.user, group_id=pk)
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    except NotFound as missing:
+        raise Http404(str(missing)) from missing
+    messages.success(request, _("Groupe de synonymes retiré du thésaurus."))
+    return redirect("directory_staff:synonyms")
+
+
+def _synonym_group_or_404(pk: str) -> SynonymGroup:
+    try:
+        return SynonymGroup.objects.get(pk=int(pk))
+    except (SynonymGroup.DoesNotExist, ValueError, OverflowError):
+        raise NotFound(_("Groupe de synonymes introuvable.")) from None
 
 
 @login_required

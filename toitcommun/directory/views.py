@@ -186,14 +186,16 @@ def search(request: HttpRequest) -> HttpResponse:
     wanted_sort = typed["sort"] or "relevance"
     sort = "relevance" if wanted_sort == "distance" and not (place and place.point) else wanted_sort
     query = None
+    known = list(categories())  # the form's choices, and what a category is checked against
     try:
         query = search_query(text=typed["q"], territory=place.territory.code if place else "",
                              category=typed["category"], clientele=typed["clientele"], open_now=open_now,
-                             origin=place.point if place else None, sort=sort)
+                             origin=place.point if place else None, sort=sort,
+                             known_categories={c.code for c in known})
     except ValidationFailed as refusal:
         errors = {**refusal.errors, **errors}
     context: dict[str, Any] = {
-        "typed": typed, "open_now": open_now, "categories": categories(), "clienteles": Clientele.choices,
+        "typed": typed, "open_now": open_now, "categories": known, "clienteles": Clientele.choices,
         "errors": [{"field": name, "label": FIELD_LABELS.get(name, name), "messages": errors[name]}
                    for name in dict.fromkeys((*FIELDS, *errors)) if errors.get(name)],
         "invalid": set(errors),
