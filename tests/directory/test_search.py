@@ -109,3 +109,14 @@ def test_garbage_ids_are_not_found(db):
 def test_query_punctuation_cannot_break_the_full_text_syntax(world):
     assert search_terms('"épicerie" OR * NEAR(') == ["epicer", "or", "near"]
     assert names(search_query(text='"') ) == sorted(["Épicerie solidaire", "Consultation budgétaire"])
+
+
+def test_a_service_taking_the_place_of_a_deleted_one_is_found_and_the_deleted_one_is_not(db):
+    provider = DirectoryOrganizationFactory(name="Fournisseur (test)", description="d")
+    gone = Service.objects.create(directory_organization=provider, name="Alpha", description="Friperie.")
+    index_services([gone])
+    gone.delete()  # its full-text row stays on SQLite; the next service may take its rowid
+    new = Service.objects.create(directory_organization=provider, name="Bravo", description="Vestiaire.")
+    index_services([new])
+    assert names(search_query(text="bravo vestiaire")) == ["Bravo"]
+    assert names(search_query(text="alpha")) == names(search_query(text="friperie")) == []

@@ -80,7 +80,7 @@ def test_a_tenant_finds_food_aid_in_thetford_mines_and_prints_its_sheet(page, sh
     expect(page.locator("#results-count")).to_contain_text("25 services trouvés")
     shot("directory-search-all")
 
-    page.fill("#q", "aide alimentaire")
+    page.fill("#q", "paniers")  # "aide alimentaire" now finds every food service (the thesaurus)
     expect(page.locator("#results-count")).to_contain_text("1 service trouvé")
     # The place field suggests municipalities and MRCs as the person types.
     page.wait_for_selector("#directory-search [data-combobox][data-ready]", state="attached")
@@ -98,7 +98,7 @@ def test_a_tenant_finds_food_aid_in_thetford_mines_and_prints_its_sheet(page, sh
     expect(results.first).to_contain_text("Comptoir alimentaire des Appalaches")
     expect(results.first).to_contain_text("217, rue Notre-Dame Est, Thetford Mines")
     expect(results.first.locator("a[href^='tel:']")).to_have_text("418 555-0142")
-    assert re.search(r"q=aide(\+|%20)alimentaire.*territory=Thetford(\+|%20)Mines", page.url)  # the address bar follows
+    assert re.search(r"q=paniers.*territory=Thetford(\+|%20)Mines", page.url)  # the address bar follows
     # The tiles cannot load here: the map says so, the list stays.
     expect(page.locator("#site-map")).to_have_attribute("data-markers", "1")
     expect(page.locator("#site-map-note")).to_be_visible(timeout=10000)
@@ -180,7 +180,7 @@ def test_the_map_follows_the_live_results_when_tiles_load(page, shot):
     expect(page.locator("#site-map path.leaflet-interactive")).to_have_count(1)
 
     page.select_option("#category", "food")
-    page.fill("#q", "aide alimentaire")
+    page.fill("#q", "paniers")
     expect(page.locator("#service-list > li")).to_have_count(1)
     expect(page.locator("#service-list")).to_contain_text("Dépannage alimentaire")
     expect(page.locator("#site-map")).to_have_attribute("data-state", "ready")

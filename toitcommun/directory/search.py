@@ -168,6 +168,9 @@ def fill_sqlite_index(ids: Sequence[str] | None = None) -> None:
         else:
             cursor.execute("DELETE FROM directory_service_fts WHERE service_id IN (SELECT value FROM json_each(%s))",
                            [json.dumps(list(ids))])
+            # A row left by a deleted service whose rowid a new service took goes too.
+            cursor.execute("DELETE FROM directory_service_fts WHERE rowid IN (SELECT rowid FROM directory_service "
+                           "WHERE id IN (SELECT value FROM json_each(%s)))", [json.dumps(list(ids))])
             where, params = "WHERE id IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
         # where is one of two constants; the ids go as a parameter.
         cursor.execute(
