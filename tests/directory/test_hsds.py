@@ -106,7 +106,13 @@ def export(tmp_path: Path, name: str) -> dict[str, bytes]:
 
 
 def empty_the_directory() -> None:
-    """Every directory record goes; the taxonomy (seeded by a migration) stays."""
+    """Every directory record goes; the taxonomy (seeded by a migration) stays.
+
+    The demo's referrals point at its services (and keep them): they go first, as they
+    would not exist in the empty database an import starts from."""
+    from toitcommun.support.models import Referral
+
+    Referral.objects.all().delete()  # their dated events go with them
     for model in DIRECTORY_MODELS:
         model._default_manager.all().delete()
     unindex_all()
