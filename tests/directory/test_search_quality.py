@@ -19,6 +19,7 @@ from django.db import connection
 from toitcommun.demo_directory import OFFERS, demo_id
 from toitcommun.directory.models import Service
 from toitcommun.directory.selectors import search_query, services_page
+from toitcommun.territory.places import place_resolve
 
 CASES = Path(__file__).with_name("search_quality.csv")
 
@@ -30,7 +31,9 @@ def cases() -> list[dict[str, str]]:
 
 def first_three(query: str, territory: str) -> list[str]:
     slugs = {demo_id("service", o.slug): o.slug for o in OFFERS}
-    page = services_page(search_query(text=query, territory=territory), per_page=3)
+    # The place as the page reads it: a code, a name as people say it, a typo, a postal code.
+    code = place_resolve(territory).territory.code if territory else ""  # type: ignore[union-attr]
+    page = services_page(search_query(text=query, territory=code), per_page=3)
     return [slugs.get(s.pk, str(s.pk)) for s in page.object_list]
 
 
