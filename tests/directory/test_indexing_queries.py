@@ -14,8 +14,9 @@ from toitcommun.directory.services import category_save
 from toitcommun.directory.taxonomy_seed import term_id
 
 # Three reads (services with their provider, categories, places), one bulk update; on SQLite the
-# FTS5 rows are deleted and inserted in one statement each.
-INDEX_QUERIES = 6 if connection.vendor == "sqlite" else 4
+# FTS5 rows are deleted (those of the services, then any stale row on a rowid a service now holds)
+# and inserted, one statement each.
+INDEX_QUERIES = 7 if connection.vendor == "sqlite" else 4
 
 
 def services_in_food(n: int) -> list[Service]:
