@@ -43,7 +43,7 @@ def test_retired_service_from_a_printed_sheet_shows_410_and_leads_to_the_search(
 
 def test_wrong_method_page_in_english(page, shot):
     page.goto(f"{page.base_url}/")
-    page.click("button[name=language][value=en]")
+    page.click("a.lang[hreflang=en]")  # the language switch is a link (public pages carry no form token)
     page.wait_for_load_state("networkidle")
     answer = page.goto(f"{page.base_url}/comptes/deconnexion/")
     assert answer is not None and answer.status == 405
