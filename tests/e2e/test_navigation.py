@@ -38,7 +38,9 @@ def test_wide_screen_shows_the_navigation_without_a_menu_button(page):
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(page.base_url + "/")
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
-    expect(page.get_by_role("navigation", name="Navigation principale").get_by_role("link")).to_have_count(5)
+    expect(page.get_by_role("navigation", name="Navigation principale").get_by_role("link")).to_have_text([
+        "Trouver un service", "Logements disponibles", "Parc de logements", "Activités", "Organisations",
+        "Vie collective", "Territoires"])
 
 
 def test_phone_navigation_without_scripts_stays_open(browser, live_server, territory_loaded):
