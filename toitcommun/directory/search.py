@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer  # PyStemmer: the Snowball stemmers
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
@@ -323,4 +324,4 @@ def with_text(services: QuerySet[Service], query: TextQuery, *, any_slot: bool =
             f"SELECT id FROM directory_service WHERE {pg_vector()} @@ to_tsquery('simple', %s)",  # noqa: S608
             [expression])).annotate(search_rank=RawSQL(  # noqa: S611
                 f"-ts_rank_cd(%s::float4[], {pg_vector()}, to_tsquery('simple', %s))", [PG_WEIGHTS, expression]))
-    raise NotImplementedError(connection.vendor)
+    raise ImproperlyConfigured(f"Directory search runs on SQLite or PostgreSQL, not {connection.vendor}.")
