@@ -1,6 +1,7 @@
 """Compile locale/*/LC_MESSAGES/django.po into .mo with polib (no GNU gettext needed).
 
---check: also fail when a message is untranslated or fuzzy, so English stays complete.
+--check: also fail when a message is untranslated, fuzzy or defined twice, so English stays complete
+and GNU msgfmt would accept the catalogue.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ def main() -> int:
             for msgid in missing:
                 print(f"{po_path.relative_to(ROOT)}: untranslated: {msgid!r}")
             problems += len(missing)
+            seen: set[tuple[str | None, str]] = set()
+            for entry in po:
+                key = (entry.msgctxt, entry.msgid)
+                if not entry.obsolete and key in seen:
+                    print(f"{po_path.relative_to(ROOT)}: defined twice: {entry.msgid!r}")
+                    problems += 1
+                seen.add(key)
         po.save_as_mofile(str(po_path.with_suffix(".mo")))
     return 1 if problems else 0
 
