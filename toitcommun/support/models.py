@@ -187,3 +187,88 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '—'} → {self.to_state}"
+
+
+# ---- the working committee's case review --------------------------------------------------------
+
+
+class CaseReview(models.Model):
+    """A meeting of named organizations (the working committee) that discusses a list of persons.
+
+    A person is put on it only while active consents name every organization present (other than
+    those holding the person's file) for every category discussed; the same rule is checked again
+    at each read, so a consent revoked or expired later withdraws the person from what others see.
+    The review and its notes are visible to the organizations present only.
+    """
+
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("titre"), max_length=200)
+    convening_organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                               related_name="case_reviews_convened",
+                                               verbose_name=_("organisation qui convoque"))
+    convened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("convoquée par"))
+    organizations = models.ManyToManyField("organizations.Organization", related_name="case_reviews",
+                                           verbose_name=_("organisations présentes"))
+    # The categories of information discussed, as on a consent (identity always: persons are named).
+    identity = models.BooleanField(_("identité et coordonnées"), default=True)
+    housing = models.BooleanField(_("logement"), default=False)
+    interventions = models.BooleanField(_("résumés d'intervention"), default=False)
+    notes = models.BooleanField(_("notes"), default=False)
+    referrals = models.BooleanField(_("résultats de référence"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("revue de cas")
+        verbose_name_plural = _("revues de cas")
+
+    def __str__(self) -> str:
+        return f"Revue de cas #{self.pk}"
+
+    @property
+    def categories(self) -> list[str]:
+        from toitcommun.people.models import CATEGORIES
+
+        return [c for c in CATEGORIES if getattr(self, c)]
+
+
+class CaseReviewItem(models.Model):
+    """A person put on a case review's list, by whom and when."""
+
+    review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="items")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="case_review_items",
+                               verbose_name=_("personne"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by_organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                              related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("personne discutée")
+        verbose_name_plural = _("personnes discutées")
+        constraints = [models.UniqueConstraint(fields=["review", "person"], name="case_review_person_once")]
+
+    def __str__(self) -> str:
+        return f"Point de revue #{self.pk}"
+
+
+class CaseReviewNote(models.Model):
+    """What one organization wrote about a person discussed; never edited (a new note adds to it)."""
+
+    item = models.ForeignKey(CaseReviewItem, on_delete=models.CASCADE, related_name="review_notes")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("organisation"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("auteur"))
+    text = models.TextField(_("notes"), max_length=5000)
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "id"]
+        verbose_name = _("note de revue de cas")
+        verbose_name_plural = _("notes de revue de cas")
+
+    def __str__(self) -> str:
+        return f"Note de revue #{self.pk}"
