@@ -33,15 +33,18 @@ class RoleAssignment(models.Model):
     )
     # A region (2 digits), MRC (3 digits or TE..) or municipality (5 digits) code.
     territory_code = models.CharField(_("territoire"), max_length=8, blank=True)
-    # Groups arrive with the collective-life domain; the scope is kept as a plain id until then.
-    group_id = models.PositiveBigIntegerField(_("groupe"), null=True, blank=True)
+    # A group of collective life (association, committee, table); its members' own roles come from mandates.
+    group = models.ForeignKey(
+        "collective.Group", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="role_assignments", verbose_name=_("groupe"),
+    )
 
     class Meta:
         verbose_name = _("attribution de rôle")
         verbose_name_plural = _("attributions de rôle")
 
     def __str__(self) -> str:
-        scope = self.organization or self.territory_code or self.group_id or "—"
+        scope = self.organization or self.territory_code or self.group or "—"
         return f"{self.user} · {self.get_role_display()} · {scope}"
 
 
