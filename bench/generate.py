@@ -310,6 +310,7 @@ def _write(plan: Plan, seed: int) -> None:
     from django.db import transaction
 
     from toitcommun.housing.models import AvailabilitySnapshot, Building, UnitGroup
+    from toitcommun.housing.rollups import rollups_refresh
     from toitcommun.organizations.models import Organization
     from toitcommun.territory.models import Municipality
 
@@ -356,6 +357,8 @@ def _write(plan: Plan, seed: int) -> None:
                 AvailabilitySnapshot.objects.bulk_create(chunk, batch_size=batch)
                 chunk = []
         AvailabilitySnapshot.objects.bulk_create(chunk, batch_size=batch)
+        # What the writing services keep as they write, counted once for the whole province.
+        rollups_refresh()
 
 
 def ensure(url: str, *, force: bool = False, seed: int = SEED, quiet: bool = False) -> dict[str, int]:

@@ -58,7 +58,22 @@ class BuildingFactory(factory.django.DjangoModelFactory):
     form = "multi_unit"
 
 
-class UnitGroupFactory(factory.django.DjangoModelFactory):
+class _KeepsRollups(factory.django.DjangoModelFactory):
+    """Written straight to the table, as the writing services would, then the roll-ups recounted as they do."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from toitcommun.housing.rollups import rollups_refresh
+
+        obj = super()._create(model_class, *args, **kwargs)
+        rollups_refresh(municipality_ids=[obj.building.municipality_id])
+        return obj
+
+
+class UnitGroupFactory(_KeepsRollups):
     class Meta:
         model = UnitGroup
 
@@ -69,7 +84,7 @@ class UnitGroupFactory(factory.django.DjangoModelFactory):
     adapted_units = 0
 
 
-class SnapshotFactory(factory.django.DjangoModelFactory):
+class SnapshotFactory(_KeepsRollups):
     class Meta:
         model = AvailabilitySnapshot
 

@@ -27,6 +27,7 @@ from toitcommun.demo_collective import load_demo_collective
 from toitcommun.demo_directory import load_demo_directory
 from toitcommun.demo_support import load_demo_support
 from toitcommun.housing.models import AvailabilitySnapshot, Building, UnitGroup
+from toitcommun.housing.rollups import rollups_refresh
 from toitcommun.organizations.models import Membership, Organization
 from toitcommun.territory.models import Municipality
 
@@ -225,6 +226,7 @@ def load_demo() -> list[Account]:
                               "reported_by_label": "Marc Gosselin (OMH Thetford Mines)" if site.owner == OMH_TM
                               else "Démo (illustratif)"},
                 )
+    rollups_refresh(municipality_ids={m.pk for m in municipalities.values()})
     if created_sites:
         audit_record(actor=None, action="demo.load", object_type="demo", object_id="chaudiere-appalaches",
                      object_label="Chaudière-Appalaches 2013–2016", after={"sites": created_sites})

@@ -19,6 +19,7 @@ from django.utils import translation
 from tests.factories import api_token_for
 from toitcommun.access.models import Role, RoleAssignment
 from toitcommun.housing.models import AvailabilitySnapshot, Building, UnitGroup
+from toitcommun.housing.rollups import rollups_refresh
 from toitcommun.organizations.models import Organization
 from toitcommun.territory.models import Municipality
 from toitcommun.territory.services import territory_load_mamh
@@ -75,6 +76,7 @@ def _building(name: str, owner: Organization, code: str, tenure: str,
     for clientele, bedrooms, units, adapted in groups:
         UnitGroup.objects.create(building=building, clientele=clientele, bedrooms=bedrooms,
                                  units=units, adapted_units=adapted)
+    rollups_refresh(municipality_ids=[building.municipality_id])  # as the writing services do
     return building
 
 
@@ -83,6 +85,7 @@ def _snapshot(building: Building, clientele: str, as_of: str, vacant: int, waiti
         building=building, clientele=clientele, as_of=datetime.date.fromisoformat(as_of),
         vacant_units=vacant, waiting_list=waiting, reported_by_label="Test",
     )
+    rollups_refresh(municipality_ids=[building.municipality_id])  # as the writing services do
 
 
 @pytest.fixture

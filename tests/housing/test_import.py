@@ -247,8 +247,9 @@ def test_large_file_is_imported_with_a_fixed_number_of_queries(
     rows = [row(site=f"Site {n // 3}", bedrooms=str(n % 3), vacant_units="1", waiting_list="2",
                 as_of="2015-01-31") for n in range(600)]
 
-    # Bulk statements only: the count grows with batches of rows, never row by row.
-    with django_assert_max_num_queries(30):
+    # Bulk statements only: the count grows with batches of rows, never row by row; the roll-ups'
+    # recount of the municipalities touched is a few statements more, whatever their number.
+    with django_assert_max_num_queries(38):
         summary = housing_import(actor=admin, file_name="big.csv", content=csv_file(*rows))
 
     assert (summary.buildings_created, summary.unit_groups_created, summary.snapshots_created) == (200, 600, 200)

@@ -133,3 +133,36 @@ class AvailabilitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building} · {self.clientele} · {self.as_of}: {self.vacant_units}"
+
+
+class StockRollup(models.Model):
+    """The stock of a municipality and its vacancies as last reported, added up ahead of reading.
+
+    One row per municipality, clientele, tenure and date of the latest report: it adds up
+    every building and clientele of that municipality and tenure whose latest snapshot is
+    dated ``as_of`` (None: never reported). Their units, adapted units and, when reported,
+    their vacant units and waiting list; ``sites`` counts each building that has a unit group
+    once, in the row of its first clientele (Clientele's order), so that sites add up too.
+
+    A territory's figures on any date from its newest report on are sums of these rows
+    (an MRC, a region or the province through the territory tree); the date of each row
+    says at read time whether its figures are stale. The services that write buildings,
+    unit groups and snapshots keep the rows of the municipalities they touch current
+    (toitcommun/housing/rollups.py); tests/housing/test_rollups.py recounts them.
+    """
+
+    municipality = models.ForeignKey("territory.Municipality", on_delete=models.CASCADE, related_name="+")
+    clientele = models.CharField(max_length=10, choices=Clientele.choices)
+    tenure = models.CharField(max_length=10, choices=Tenure.choices)
+    as_of = models.DateField(null=True)
+    sites = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    adapted_units = models.PositiveIntegerField(default=0)
+    vacant_units = models.PositiveIntegerField(default=0)
+    waiting_list = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["municipality", "clientele", "tenure"], name="stock_rollup_place")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} · {self.clientele} · {self.tenure} · {self.as_of}: {self.units}"

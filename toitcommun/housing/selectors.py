@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from toitcommun.errors import NotFound
 from toitcommun.territory.selectors import TerritoryRef
 
-from .models import AvailabilitySnapshot, Building, Clientele, Tenure, UnitGroup
+from .models import AvailabilitySnapshot, Building, Clientele, StockRollup, Tenure, UnitGroup
 
 
 def building_get(pk: Any) -> Building:
@@ -38,27 +38,29 @@ def buildings_in(territory: TerritoryRef) -> QuerySet[Building]:
 
 def latest_snapshots(territory: TerritoryRef, on: datetime.date) -> QuerySet[AvailabilitySnapshot]:
     """For each building and clientele of the territory, its latest snapshot on or before ``on``."""
-    in_territory = AvailabilitySnapshot.objects.filter(
-        territory.municipality_filter("building__municipality"), as_of__lte=on
-    )
+    return latest_in(territory.municipality_filter("building__municipality"), on)
+
+
+def latest_in(scope: Q, on: datetime.date | None = None) -> QuerySet[AvailabilitySnapshot]:
+    """For each building and clientele of the snapshots in ``scope``, its latest snapshot on or before ``on``
+    (None: its latest of all)."""
+    until = Q(as_of__lte=on) if on is not None else Q()
+    in_scope = AvailabilitySnapshot.objects.filter(scope, until)
     if connection.vendor == "postgresql":
         # PostgreSQL plans "no newer snapshot" as a hash anti-join: as fast as hand-written SQL.
         newer = AvailabilitySnapshot.objects.filter(
-            building_id=OuterRef("building_id"), clientele=OuterRef("clientele"),
-            as_of__gt=OuterRef("as_of"), as_of__lte=on,
+            until, building_id=OuterRef("building_id"), clientele=OuterRef("clientele"), as_of__gt=OuterRef("as_of"),
         )
-        return in_territory.exclude(Exists(newer))
+        return in_scope.exclude(Exists(newer))
     # SQLite would probe the index once per snapshot for that anti-join; grouping first
     # (one latest row per building and clientele) reads the index once (bench/README.md).
     newest = (
-        AvailabilitySnapshot.objects.filter(
-            building_id=OuterRef("building_id"), clientele=OuterRef("clientele"), as_of__lte=on
-        )
+        AvailabilitySnapshot.objects.filter(until, building_id=OuterRef("building_id"), clientele=OuterRef("clientele"))
         .order_by("-as_of")
         .values("pk")[:1]
     )
     pairs = (
-        in_territory.values("building_id", "clientele")
+        in_scope.values("building_id", "clientele")
         .annotate(last=Max("as_of"))
         .values(latest=Subquery(newest))
     )
@@ -138,6 +140,9 @@ class HousingSummary:
 
 def housing_summary(territory: TerritoryRef, on: datetime.date) -> HousingSummary:
     """Units by clientele and tenure, sites, adapted units, and the vacancies known on ``on``."""
+    rolled = rolled_up(territory, on)
+    if rolled is not None:
+        return _summary(territory, on, rolled, rolled, sum(r["sites"] or 0 for r in rolled))
     units = {f"c_{c}": Sum("units", filter=Q(clientele=c)) for c in Clientele.values}
     units |= {f"t_{t}": Sum("units", filter=Q(building__tenure=t)) for t in Tenure.values}
     stock = UnitGroup.objects.filter(territory.municipality_filter("building__municipality")).aggregate(
@@ -340,6 +345,70 @@ def crosstab(territory: TerritoryRef, on: datetime.date) -> dict[str, dict[str, 
     return table
 
 
+def rolled_up(territory: TerritoryRef, on: datetime.date, child_path: str | None = None) -> list[dict[str, Any]] | None:
+    """The territory's figures on ``on`` from the roll-ups (StockRollup), grouped by clientele and tenure
+    (and by subdivision: ``child_path`` from a municipality, e.g. "mrc"); None when they cannot say.
+
+    The roll-ups hold the latest report of every building and clientele. On any date from the
+    territory's newest report on, that is the figure known on the date (reports are never dated
+    in the future); before it, the reports of the date must be sought (latest_snapshots).
+    Each group has the fields availability_overview adds up: units, adapted, sites, and, None
+    where no unit of the group is reported, vacant and waiting; reported, stale, oldest, newest.
+    """
+    child = {"child": F(f"{child_path}__code"), "name": F(f"{child_path}__name")} if child_path else {}
+    reported = Q(as_of__isnull=False)
+    # Named apart from the fields they add up: an aggregate may not share its field's name here.
+    sums = {"units": Sum("units"), "adapted": Sum("adapted_units"), "sites": Sum("sites"),
+            "vacant": Sum("vacant_units", filter=reported), "waiting": Sum("waiting_list", filter=reported),
+            "reported": Sum("units", filter=reported), "stale": Sum("units", filter=Q(as_of__lt=stale_before(on))),
+            "oldest": Min("as_of"), "newest": Max("as_of")}
+    rows = [
+        {"clientele": r["clientele"], "tenure": r["tenure"], **{k: r[k] for k in child},
+         **{name: r[f"sum_{name}"] for name in sums}}
+        for r in StockRollup.objects.filter(territory.municipality_filter("municipality"))
+        .values("clientele", "tenure", **child)
+        .annotate(**{f"sum_{name}": aggregate for name, aggregate in sums.items()})
+        .order_by()
+    ]
+    if any(r["newest"] is not None and r["newest"] > on for r in rows):
+        return None
+    return rows
+
+
+def _total(rows: list[dict[str, Any]], field: str, **match: Any) -> int | None:
+    """The sum of a field over the groups that match; None when no group does or all are None."""
+    values = [r[field] for r in rows if all(r[k] == v for k, v in match.items()) and r[field] is not None]
+    return sum(values) if values else None
+
+
+def _summary(territory: TerritoryRef, on: datetime.date, stock: list[dict[str, Any]], latest: list[dict[str, Any]],
+             sites: int) -> HousingSummary:
+    """The summary added up from groups of the stock (units, adapted) and of the latest reports."""
+    clienteles, tenures = Clientele.values, Tenure.values
+    dates = [r["oldest"] for r in latest if r["oldest"] is not None] + [r["newest"] for r in latest
+                                                                           if r["newest"] is not None]
+    return HousingSummary(
+        territory=territory,
+        date=on,
+        units_total=_total(stock, "units") or 0,
+        units_by_clientele={c: _total(stock, "units", clientele=c) or 0 for c in clienteles},
+        units_by_tenure={t: _total(stock, "units", tenure=t) or 0 for t in tenures},
+        sites=sites,
+        adapted_units=_total(stock, "adapted") or 0,
+        vacant_units=_total(latest, "vacant"),
+        waiting_list=_total(latest, "waiting"),
+        vacant_by_clientele={c: _total(latest, "vacant", clientele=c) for c in clienteles},
+        waiting_by_clientele={c: _total(latest, "waiting", clientele=c) for c in clienteles},
+        reported_units=_total(latest, "reported") or 0,
+        stale_units=_total(latest, "stale") or 0,
+        reported_by_clientele={c: _total(latest, "reported", clientele=c) or 0 for c in clienteles},
+        stale_by_clientele={c: _total(latest, "stale", clientele=c) or 0 for c in clienteles},
+        oldest_report=min(dates) if dates else None,
+        latest_report=max(dates) if dates else None,
+        stale_before=stale_before(on),
+    )
+
+
 @dataclass
 class AvailabilityOverview:
     summary: HousingSummary
@@ -348,14 +417,50 @@ class AvailabilityOverview:
 
 
 def availability_overview(territory: TerritoryRef, on: datetime.date) -> AvailabilityOverview:
-    """housing_summary, summary_by_child and crosstab of one territory, from three grouped queries.
+    """housing_summary, summary_by_child and crosstab of one territory, from one query on the roll-ups.
 
-    The available-housing page shows all three. Each on its own finds the latest snapshot per
-    building and clientele again (the costly part, 35-50 ms for the province); here it is found
-    once, grouped by subdivision, clientele and tenure, and the three are added up from those
-    groups. The figures are the same as the three functions' (tests/housing/test_overview.py).
+    The available-housing page shows all three. On a date before the territory's newest report
+    the roll-ups cannot say (rolled_up): then three grouped queries find the latest snapshot per
+    building and clientele once (the costly part, 35-50 ms for the province), grouped by
+    subdivision, clientele and tenure, and the three are added up from those groups. Either
+    way the figures are the three functions' (tests/perf/test_overview.py).
     """
     path = _CHILD_PATH.get(territory.level)
+    rolled = rolled_up(territory, on, path.removeprefix("building__") if path else None)
+    if rolled is not None:
+        stock = latest = rolled
+        by_child: dict[str, dict[str, Any]] = {}
+        for r in rolled if path else []:
+            row = by_child.setdefault(r["child"], {"child": r["child"], "name": r["name"], "sites": 0})
+            row["sites"] += r["sites"] or 0
+        # A subdivision is shown when it has a unit group, that is a site.
+        sites = [r for r in by_child.values() if r["sites"]]
+        total_sites = sum(r["sites"] or 0 for r in rolled)
+    else:
+        stock, sites, total_sites, latest = _overview_groups(territory, on, path)
+    summary = _summary(territory, on, stock, latest, total_sites)
+    children = []
+    for row in sites:
+        code = row["child"]
+        units = _total(stock, "units", child=code) or 0
+        known = _total(latest, "reported", child=code) or 0
+        children.append({"code": code, "name": row["name"], "units": units, "sites": row["sites"],
+                         "vacant": _total(latest, "vacant", child=code),
+                         "waiting": _total(latest, "waiting", child=code),
+                         "reported": known, "stale": _total(latest, "stale", child=code) or 0,
+                         "known_percent": known_percent(known, units), "is_partial": known < units})
+    children.sort(key=lambda r: r["name"])
+    table: dict[str, dict[str, dict[str, int | None]]] = {
+        c: {t: {"units": _total(stock, "units", clientele=c, tenure=t) or 0,
+                "vacant": _total(latest, "vacant", clientele=c, tenure=t)} for t in Tenure.values}
+        for c in Clientele.values
+    }
+    return AvailabilityOverview(summary=summary, children=children, crosstab=table)
+
+
+def _overview_groups(territory: TerritoryRef, on: datetime.date, path: str | None) -> tuple[
+        list[dict[str, Any]], list[dict[str, Any]], int, list[dict[str, Any]]]:
+    """The stock, the sites by subdivision, the territory's sites and the latest reports on ``on``, grouped."""
     child = {"child": F(f"{path}__code")} if path else {}
     scope = UnitGroup.objects.filter(territory.municipality_filter("building__municipality"))
     stock = list(
@@ -379,50 +484,4 @@ def availability_overview(territory: TerritoryRef, on: datetime.date) -> Availab
                   stale=Sum("units", filter=Q(as_of__lt=old)), oldest=Min("as_of"), newest=Max("as_of"))
         .order_by()
     )
-
-    def total(rows: list[dict[str, Any]], field: str, **match: Any) -> int | None:
-        """The sum of a field over the groups that match; None when no group does or all are None."""
-        values = [r[field] for r in rows if all(r[k] == v for k, v in match.items()) and r[field] is not None]
-        return sum(values) if values else None
-
-    clienteles, tenures = Clientele.values, Tenure.values
-    units_total = total(stock, "units") or 0
-    reported = total(latest, "reported") or 0
-    dates = [r["oldest"] for r in latest if r["oldest"] is not None] + [r["newest"] for r in latest
-                                                                           if r["newest"] is not None]
-    summary = HousingSummary(
-        territory=territory,
-        date=on,
-        units_total=units_total,
-        units_by_clientele={c: total(stock, "units", clientele=c) or 0 for c in clienteles},
-        units_by_tenure={t: total(stock, "units", tenure=t) or 0 for t in tenures},
-        sites=total_sites,
-        adapted_units=total(stock, "adapted") or 0,
-        vacant_units=total(latest, "vacant"),
-        waiting_list=total(latest, "waiting"),
-        vacant_by_clientele={c: total(latest, "vacant", clientele=c) for c in clienteles},
-        waiting_by_clientele={c: total(latest, "waiting", clientele=c) for c in clienteles},
-        reported_units=reported,
-        stale_units=total(latest, "stale") or 0,
-        reported_by_clientele={c: total(latest, "reported", clientele=c) or 0 for c in clienteles},
-        stale_by_clientele={c: total(latest, "stale", clientele=c) or 0 for c in clienteles},
-        oldest_report=min(dates) if dates else None,
-        latest_report=max(dates) if dates else None,
-        stale_before=old,
-    )
-    children = []
-    for row in sites:
-        code = row["child"]
-        units = total(stock, "units", child=code) or 0
-        known = total(latest, "reported", child=code) or 0
-        children.append({"code": code, "name": row["name"], "units": units, "sites": row["sites"],
-                         "vacant": total(latest, "vacant", child=code), "waiting": total(latest, "waiting", child=code),
-                         "reported": known, "stale": total(latest, "stale", child=code) or 0,
-                         "known_percent": known_percent(known, units), "is_partial": known < units})
-    children.sort(key=lambda r: r["name"])
-    table: dict[str, dict[str, dict[str, int | None]]] = {
-        c: {t: {"units": total(stock, "units", clientele=c, tenure=t) or 0,
-                "vacant": total(latest, "vacant", clientele=c, tenure=t)} for t in tenures}
-        for c in clienteles
-    }
-    return AvailabilityOverview(summary=summary, children=children, crosstab=table)
+    return stock, sites, total_sites, latest

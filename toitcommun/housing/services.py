@@ -15,6 +15,7 @@ from toitcommun.versioning import bound_for_update, expected_version, save_if_cu
 from . import bounds, rules
 from .forms import AvailabilityForm, BuildingForm
 from .models import AvailabilitySnapshot, Building, Clientele, UnitGroup
+from .rollups import rollups_refresh
 from .selectors import building_get
 
 
@@ -33,6 +34,7 @@ def building_create(*, actor: Any, data: dict[str, Any]) -> Building:
     building = form.save(commit=False)
     try:
         with transaction.atomic():
+            # A building counts in the roll-ups from its first unit group on: nothing to recount yet.
             building.save()
             audit_record(actor=actor, action="building.create", instance=building, after=snapshot(building))
     except IntegrityError:
@@ -58,7 +60,10 @@ def building_update(*, actor: Any, building_id: Any, version: Any, data: dict[st
     values = {f: form.cleaned_data[f] for f in BuildingForm.Meta.fields}
     try:
         with transaction.atomic():
+            moved_from = building.municipality_id
             building = save_if_current(Building, building.pk, expected, values, building_get)
+            # Its municipality or its tenure may have changed: both places are recounted.
+            rollups_refresh(municipality_ids=[moved_from, building.municipality_id])
             audit_record(actor=actor, action="building.update", instance=building, before=before,
                          after=snapshot(building))
     except IntegrityError:
@@ -93,6 +98,7 @@ def unit_group_set(*, actor: Any, building_id: Any, clientele: str, bedrooms: in
             group = UnitGroup(building=building, clientele=clientele, bedrooms=bedrooms)
         group.units, group.adapted_units = units, adapted_units
         group.save()
+        rollups_refresh(municipality_ids=[building.municipality_id])
         audit_record(actor=actor, action="unit_group.set", instance=group, before=before, after=snapshot(group))
     return group
 
@@ -132,6 +138,7 @@ def availability_report(*, actor: Any, building_id: Any, data: dict[str, Any]) -
             snap.reported_by = actor
             snap.reported_by_label = actor.get_full_name() or actor.get_username()
             snap.save()
+            rollups_refresh(municipality_ids=[building.municipality_id])
             audit_record(actor=actor, action="availability.report", instance=snap, before=before,
                          after=snapshot(snap))
     except IntegrityError:

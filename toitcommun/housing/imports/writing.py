@@ -14,6 +14,7 @@ from toitcommun.access.services import audit_record_many, snapshot
 from toitcommun.organizations.models import Organization, OrganizationKind
 
 from ..models import AvailabilitySnapshot, Building, Tenure, UnitGroup
+from ..rollups import rollups_refresh
 from .checking import Line
 
 NAMES_SHOWN = 20
@@ -249,6 +250,12 @@ def write(plan: Plan, *, actor: Any, file_name: str, summary: ImportSummary,
             done += len(chunk)
             if progress:
                 progress(done / total)
+    touched = {b.municipality_id for b in plan.new_buildings} | {b.municipality_id for b, _ in plan.changed_buildings}
+    touched |= {g.building.municipality_id for g in plan.new_groups} | {
+        g.building.municipality_id for g, _ in plan.changed_groups}
+    touched |= {s.building.municipality_id for s in plan.new_snapshots} | {
+        s.building.municipality_id for s, _ in plan.changed_snapshots}
+    rollups_refresh(municipality_ids=touched)
     # The snapshot of a record is taken once it is written (its id known).
     for start in range(0, len(events), CHUNK):
         chunk = [{**e, "after": e.get("after") or snapshot(e["instance"])} for e in events[start:start + CHUNK]]
