@@ -4,14 +4,17 @@ Persons: anonymous, a signed-in tenant, a member, an officer (the president), th
 housing office's respondent, a former member, a member of another group, an administrator.
 Objects: meetings in each state (for the public, for members, for tenants), minutes at each stage,
 an in-camera agenda item and in-camera minutes, recommendations in each state, named and counted
-attendance. Channels: the pages (a group's, a meeting's, a recommendation's), the lists on them, and
-the API (lists and details). What a person may not see answers 404 and its title appears nowhere.
-(Search, iCalendar and exports of governance records do not exist yet: nothing to leak there.)
+attendance, decisions (public, members-only, in camera) and their follow-ups. Channels: the pages (a group's,
+a meeting's, a recommendation's, a follow-up's), the lists on them, the API (lists and details), the search
+of governance records (each title searched for) and the export of the group's decisions and follow-ups
+(CSV and XLSX). What a person may not see answers 404 and its title appears nowhere.
+(iCalendar feeds carry no governance record but meetings: tests/collective/test_feeds.py.)
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
 
 import pytest
@@ -22,6 +25,7 @@ from tests.factories import api_token_for
 from toitcommun.collective.meeting_services import (
     agenda_item_add,
     decision_record,
+    follow_up_add,
     meeting_cancel,
     meeting_convene,
     meeting_create,
@@ -131,7 +135,44 @@ def build_things(world) -> list[Thing]:
     minutes_publish(actor=world.admin, minutes_id=minutes.pk)
     things.append(Thing("Recommandation-publique", EVERYONE,
                         [f"/vie-collective/recommandations/{rec.pk}/", f"/api/v1/recommendations/{rec.pk}"]))
+
+    # Decisions and follow-ups: of a public meeting, of a members' meeting, in camera at a public meeting.
+    members_meeting = held_meeting(world, datetime.date(2016, 8, 1), title="Réunion-des-membres-décisions",
+                                   audience="members")
+    public_host = held_meeting(world, datetime.date(2016, 8, 2), title="Réunion publique des décisions")
+    in_camera = public_host.agenda_items.create(position=1, kind="in_camera", title="Point à huis clos")
+    for where, item, marker, seen in ((public_host, None, "publique", EVERYONE),
+                                      (members_meeting, None, "membres", MEMBERS),
+                                      (public_host, in_camera, "huis-clos", MEMBERS)):
+        decision = decision_record(actor=world.admin, meeting_id=where.pk, text=f"Décision-{marker}-secrète",
+                                   agenda_item_id=item.pk if item else None)
+        follow_up = follow_up_add(actor=world.admin, decision_id=decision.pk, title=f"Suivi-{marker}-secret",
+                                  owner="Trésorerie fictive")
+        things.append(Thing(f"Décision-{marker}-secrète", seen, []))
+        things.append(Thing(f"Suivi-{marker}-secret", seen, [f"/vie-collective/suivis/{follow_up.pk}/"]))
     return things
+
+
+# What is not found by words: markup and counts.
+NOT_SEARCHED = ('id="named-attendance"', "12 locataires, 3 enfants")
+
+
+def _results(response) -> str:
+    """The search's answer without its form, which shows the words searched for."""
+    page = response.content.decode()
+    start = page.index('<section id="results"')
+    return page[start:page.index("</section>", start)]
+
+
+def _export_text(client: Client, group_pk: int) -> str:
+    """The group's decisions and follow-ups as this person downloads them, CSV and XLSX, as text."""
+    from openpyxl import load_workbook
+
+    csv = b"".join(client.get(f"/vie-collective/groupes/{group_pk}/export/", {"format": "csv"}).streaming_content)
+    book = load_workbook(io.BytesIO(client.get(f"/vie-collective/groupes/{group_pk}/export/",
+                                               {"format": "xlsx"}).content), read_only=True)
+    cells = [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v]
+    return csv.decode("utf-8-sig") + "\n" + "\n".join(cells)
 
 
 def _client_of(world, who: str) -> tuple[Client, dict[str, str]]:
@@ -161,6 +202,10 @@ def test_each_person_sees_exactly_what_they_may_in_every_channel(world_things):
             if page.status_code == 200:
                 everything.append(page.content.decode())
                 everything.append(api.get(f"/api/v1/meetings/{pk}", **bearer).content.decode())
+        everything.append(_export_text(client, world.group.pk))
+        searched = {thing.title: _results(client.get("/vie-collective/recherche/", {"q": thing.title}))
+                    for thing in things if thing.title not in NOT_SEARCHED}
+        everything += searched.values()
         text = "\n".join(everything)
         for thing in things:
             visible = who in thing.seen_by
@@ -175,7 +220,9 @@ def test_each_person_sees_exactly_what_they_may_in_every_channel(world_things):
                 failures.append(f"{who} should see {thing.title}")
             if not visible and found:
                 failures.append(f"{who} sees {thing.title}")
-    assert failures == []
+            if visible and thing.title in searched and thing.title not in searched[thing.title]:
+                failures.append(f"{who} does not find {thing.title} by searching for it")
+    assert failures == [], "\n".join(failures)
 
 
 @pytest.fixture

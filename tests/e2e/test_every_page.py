@@ -78,6 +78,9 @@ NOT_PAGES = {
     "collective:recommendation_acknowledge": "POST only: answers the recommendation's page (walked)",
     "collective:recommendation_answer": "POST only: answers the recommendation's page (walked)",
     "directory_staff:synonym_delete": "POST only: answers the synonyms page (walked)",
+    "collective:meeting_move": "POST only: answers the meeting's page (walked)",
+    "collective:agenda_add": "POST only: answers the meeting's page (walked), with the form's errors there",
+    "collective:governance_export": "a file (CSV or XLSX of a group's decisions and follow-ups)",
 }
 
 
@@ -210,6 +213,24 @@ def _meeting(title: str) -> Callable[[], list[Any]]:
     return lambda: [Meeting.objects.get(title=title).pk]
 
 
+def _board_mandate() -> list[Any]:
+    from toitcommun.collective.models import Mandate
+
+    return [Mandate.objects.get(group__name=ASSOCIATION, holder_name="Locataire Fictif 11").pk]
+
+
+def _table_decision() -> list[Any]:
+    from toitcommun.collective.models import FollowUp
+
+    return [FollowUp.objects.order_by("pk").first().decision_id]
+
+
+def _follow_up() -> list[Any]:
+    from toitcommun.collective.models import FollowUp
+
+    return [FollowUp.objects.order_by("pk").first().pk]
+
+
 def _recommendation(title: str) -> Callable[[], list[Any]]:
     return lambda: [Recommendation.objects.get(title=title).pk]
 
@@ -257,6 +278,17 @@ VISITS = [
     Visit("collective:meeting", who="secretaire.tm", args=_meeting("Réunion du conseil d'administration du 10 février 2016"),
           label="collective-meeting-officer"),
     Visit("collective:minutes_edit", who="locataires.tm", args=_meeting("Assemblée des locataires du 20 janvier 2016")),
+    Visit("collective:meeting_new", who="secretaire.tm", args=_group_named(ASSOCIATION)),
+    Visit("collective:meeting_attendance", who="secretaire.tm", args=_meeting("Assemblée générale annuelle 2016")),
+    Visit("collective:decision_new", who="secretaire.tm",
+          args=_meeting("Réunion du conseil d'administration du 10 février 2016")),
+    Visit("collective:mandate_new", who="secretaire.tm", args=_group_named(ASSOCIATION)),
+    Visit("collective:mandate_end", who="secretaire.tm", args=_board_mandate),
+    Visit("collective:follow_up_new", who=ADMIN, args=_table_decision),
+    Visit("collective:follow_up", args=_follow_up),
+    Visit("collective:governance_search", query="q=salle+communautaire"),
+    Visit("collective:governance_search", who="secretaire.tm", query="q=salle+communautaire",
+          label="collective-search-member"),
     Visit("collective:recommendation", who="omh.thetford",
           args=_recommendation("Ouvrir la salle communautaire le samedi"), label="collective-recommendation-office"),
     # Signed in: the administrator sees every page and the longest navigation.

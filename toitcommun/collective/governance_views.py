@@ -83,6 +83,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendations = recommendations_visible_to(user, group)
     return render(request, "collective/governance/group_detail.html", {
         "group": group,
+        "can_manage": rules.can_manage(user, group),
+        "can_manage_mandates": rules.can_manage_mandates(user, group),
         "current": [(m, name) for m, name in mandates if m.active_on(today)],
         "past": [(m, name) for m, name in mandates if not m.active_on(today)],
         "names_hidden": not rules.r.is_authenticated(user),
@@ -116,7 +118,26 @@ def _meeting_context(request: HttpRequest, meeting: Any) -> dict[str, Any]:
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = or_404(meeting_get, request.user, pk)
-    return render(request, "collective/governance/meeting_detail.html", _meeting_context(request, meeting))
+    return meeting_page(request, meeting)
+
+
+def meeting_page(request: HttpRequest, meeting: Any, *, agenda_form: Any = None, status: int = 200) -> HttpResponse:
+    """The meeting's page; for its officers, the acts its state allows (convene, hold, cancel, the agenda,
+    attendance, decisions, follow-ups)."""
+    from .governance_forms import AgendaItemForm
+
+    context = _meeting_context(request, meeting)
+    if context["can_manage"]:
+        state = meeting.state
+        context.update({
+            "can_convene": state == MeetingState.DRAFT,
+            "can_hold": state == MeetingState.CONVENED,
+            "can_cancel": state in (MeetingState.DRAFT, MeetingState.CONVENED),
+            "agenda_open": state in (MeetingState.DRAFT, MeetingState.CONVENED),
+            "attendance_open": state in (MeetingState.CONVENED, MeetingState.HELD),
+            "agenda_form": agenda_form or AgendaItemForm(),
+        })
+    return render(request, "collective/governance/meeting_detail.html", context, status=status)
 
 
 @login_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -61,8 +62,10 @@ def _text(value: Any, field: str, longest: int, errors: dict[str, list[str]], *,
 
 
 def meeting_create(*, actor: Any, group_id: Any, title: str, starts_at: datetime.datetime,
-                   kind: str = MeetingKind.ORDINARY, place: str = "", audience: str = Audience.MEMBERS) -> Meeting:
-    """Plan a meeting (a draft). The group's open follow-ups go on its agenda."""
+                   kind: str = MeetingKind.ORDINARY, place: str = "", audience: str = Audience.MEMBERS,
+                   agenda: Sequence[tuple[str, str]] = ()) -> Meeting:
+    """Plan a meeting (a draft) with its agenda: items of information, decision, follow-up or in camera,
+    in the order given. The group's open follow-ups go on the agenda first."""
     group = group_get(group_id)
     if not rules.can_manage(actor, group):
         raise PermissionRefused(_("Seuls les dirigeants du groupe peuvent planifier ses réunions."))
@@ -75,6 +78,16 @@ def meeting_create(*, actor: Any, group_id: Any, title: str, starts_at: datetime
         errors["audience"] = [_("Choisissez à qui la réunion s'adresse.")]
     if not isinstance(starts_at, datetime.datetime):
         errors["starts_at"] = [_("Donnez la date et l'heure.")]
+    items: list[tuple[str, str]] = []
+    for n, (item_title, item_kind) in enumerate(agenda, start=1):
+        item_title = " ".join(str(item_title or "").split())
+        if not item_title:
+            continue
+        if len(item_title) > 200:
+            errors[f"agenda_title_{n}"] = [_("%(n)s caractères au plus.") % {"n": 200}]
+        if item_kind not in AgendaItemKind.values:
+            errors[f"agenda_kind_{n}"] = [_("Choisissez un type de point.")]
+        items.append((item_title, item_kind))
     if errors:
         raise ValidationFailed(errors)
     meeting = Meeting(group=group, title=title, kind=kind, starts_at=starts_at, place=place, audience=audience)
@@ -83,6 +96,8 @@ def meeting_create(*, actor: Any, group_id: Any, title: str, starts_at: datetime
         carried = [AgendaItem(meeting=meeting, position=n, kind=AgendaItemKind.FOLLOW_UP, title=f.title[:200],
                               follow_up=f)
                    for n, f in enumerate(open_follow_ups(group, before=starts_at), start=1)]
+        carried += [AgendaItem(meeting=meeting, position=n, kind=item_kind, title=item_title)
+                    for n, (item_title, item_kind) in enumerate(items, start=len(carried) + 1)]
         AgendaItem.objects.bulk_create(carried)
         audit_record(actor=actor, action="collective.meeting.create", instance=meeting, after=snapshot(meeting))
     return meeting
@@ -237,6 +252,11 @@ def decision_record(*, actor: Any, meeting_id: Any, text: str, method: str = Dec
                          ("abstentions", abstentions)):
         if value is not None and not 0 <= value <= MAX_COUNT:
             errors[field] = [_("Un nombre de 0 à %(n)s.") % {"n": MAX_COUNT}]
+    if method == DecisionMethod.VOTE and votes_for is None and "votes_for" not in errors:
+        errors["votes_for"] = [_("Un vote se note avec le nombre de voix pour (0 s'il n'y en a aucune).")]
+    if method == DecisionMethod.CONSENSUS:
+        # A consensus has no count: what was typed in the vote boxes is not kept.
+        votes_for = votes_against = abstentions = None
     if meeting.state != MeetingState.HELD:
         errors["__all__"] = [_("Une décision se prend à une réunion tenue : notez d'abord que la réunion a eu "
                                "lieu.")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import governance_views
+from . import governance_views, officer_views, records_views
 from .activity_urls import urlpatterns as activity_patterns
 
 app_name = "collective"
@@ -18,4 +18,17 @@ urlpatterns: list = [
          name="recommendation_acknowledge"),
     path("recommandations/<int:pk>/repondre/", governance_views.recommendation_answer_page,
          name="recommendation_answer"),
+    # The officers' forms.
+    path("groupes/<int:pk>/reunions/nouvelle/", officer_views.meeting_new, name="meeting_new"),
+    path("groupes/<int:pk>/mandats/nouveau/", officer_views.mandate_new, name="mandate_new"),
+    path("mandats/<int:pk>/terminer/", officer_views.mandate_end_page, name="mandate_end"),
+    path("reunions/<int:pk>/etat/", officer_views.meeting_move, name="meeting_move"),
+    path("reunions/<int:pk>/ordre-du-jour/", officer_views.agenda_add, name="agenda_add"),
+    path("reunions/<int:pk>/presences/", officer_views.attendance_page, name="meeting_attendance"),
+    path("reunions/<int:pk>/decisions/nouvelle/", officer_views.decision_new, name="decision_new"),
+    path("decisions/<int:pk>/suivis/nouveau/", officer_views.follow_up_new, name="follow_up_new"),
+    path("suivis/<int:pk>/", officer_views.follow_up_detail, name="follow_up"),
+    # Search and export of governance records.
+    path("recherche/", records_views.governance_search_page, name="governance_search"),
+    path("groupes/<int:pk>/export/", records_views.governance_export, name="governance_export"),
 ]
