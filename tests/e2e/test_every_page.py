@@ -81,6 +81,8 @@ NOT_PAGES = {
     "collective:meeting_move": "POST only: answers the meeting's page (walked)",
     "collective:agenda_add": "POST only: answers the meeting's page (walked), with the form's errors there",
     "collective:governance_export": "a file (CSV or XLSX of a group's decisions and follow-ups)",
+    "collective:plan_objective_add": "POST only: answers the action plan's page (walked), with the form's errors there",
+    "collective:plan_action_add": "POST only: answers the action plan's page (walked), with the form's errors there",
 }
 
 
@@ -335,6 +337,11 @@ VISITS = [
     Visit("collective:activity_photo_add", who=ADMIN, args=_activity),
     Visit("collective:action_plans", who="coordination"),
     Visit("collective:action_plan", who="intervenante", args=_plan),
+    Visit("collective:action_plan", who="coordination", args=_plan, label="collective-action-plan-keeper"),
+    Visit("collective:plan_create", who="coordination"),
+    Visit("collective:plan_edit", who="coordination", args=_plan),
+    Visit("collective:project_create", who="intervenante"),
+    Visit("collective:project_edit", who="intervenante", args=_project),
     Visit("collective:my_calendar", who="locataires.tm"),
     Visit("directory_staff:synonyms", who=ADMIN),
     Visit("directory_staff:synonym_edit", who=ADMIN, args=_synonym_group),

@@ -21,9 +21,16 @@ from . import project_views  # noqa: E402
 
 urlpatterns += [
     path("projets/", project_views.project_list, name="projects"),
+    path("projets/nouveau/", project_views.project_create_page, name="project_create"),
     path("projets/<int:pk>/", project_views.project_detail, name="project"),
+    path("projets/<int:pk>/modifier/", project_views.project_edit_page, name="project_edit"),
     path("plans/", project_views.plan_list, name="action_plans"),
+    path("plans/nouveau/", project_views.plan_create_page, name="plan_create"),
     path("plans/<int:pk>/", project_views.plan_detail, name="action_plan"),
+    path("plans/<int:pk>/modifier/", project_views.plan_edit_page, name="plan_edit"),
+    path("plans/<int:pk>/objectifs/", project_views.plan_objective_add_page, name="plan_objective_add"),
+    path("plans/<int:pk>/objectifs/<int:objective_pk>/actions/", project_views.plan_action_add_page,
+         name="plan_action_add"),
     path("plans/<int:pk>/actions/<int:action_pk>/suivi/", project_views.plan_action_follow_page,
          name="plan_action_follow"),
 ]
