@@ -16,12 +16,19 @@ from ninja import Field, Query, Router, Schema, Status
 from toitcommun.access.api import actor_of, write_auth
 from toitcommun.api_params import Offset, RecordId, required_text, text
 from toitcommun.people import bounds
-from toitcommun.people.api import signed_in
+from toitcommun.people.api import CategoryCode, signed_in
 from toitcommun.people.models import AccessAction
 
 from . import services
-from .models import Referral
-from .selectors import InterventionView, interventions_of, referral_get
+from .models import CaseReview, Referral
+from .selectors import (
+    InterventionView,
+    ReviewItemView,
+    case_review_get,
+    case_review_slice,
+    interventions_of,
+    referral_get,
+)
 
 router = Router(tags=["support"])
 
@@ -219,3 +226,131 @@ def referrals_close(request: HttpRequest, referral_id: RecordId, payload: CloseI
 def referrals_withdraw(request: HttpRequest, referral_id: RecordId, payload: ReasonIn) -> Referral:
     return _read(request, services.referral_withdraw(actor=actor_of(request), referral_id=referral_id,
                                                      reason=payload.reason))
+
+
+# ---- case reviews -----------------------------------------------------------------------------
+
+
+class CaseReviewIn(Schema):
+    held_on: datetime.date
+    title: required_text(200)  # type: ignore[valid-type]
+    organization_ids: list[RecordId] = Field(min_length=1, max_length=50,
+                                             description="The organizations present (yours is added)")
+    categories: list[CategoryCode] = Field(max_length=5, description="Discussed; identity always is")
+    organization_id: RecordId | None = Field(None, description="The organization you act for, if several")
+
+
+class CaseReviewOut(Schema):
+    id: int
+    held_on: datetime.date
+    title: str
+    convening_organization_id: int
+    organization_ids: list[int]
+    categories: list[CategoryCode]
+    item_count: int | None = None
+
+    @staticmethod
+    def resolve_organization_ids(obj: CaseReview) -> list[int]:
+        return sorted(o.pk for o in obj.organizations.all())
+
+    @staticmethod
+    def resolve_item_count(obj: CaseReview) -> int | None:
+        return getattr(obj, "item_count", None)
+
+
+class CaseReviewList(Schema):
+    items: list[CaseReviewOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class CaseReviewNoteOut(Schema):
+    id: int
+    organization_id: int
+    written_at: datetime.datetime
+    text: str
+
+
+class CaseReviewItemOut(Schema):
+    """A withdrawn person (consent no longer in force) carries no person_id nor name for other organizations."""
+
+    id: int
+    in_force: bool = Field(description="Active consents still name every organization present for the categories")
+    person_id: int | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    notes: list[CaseReviewNoteOut]
+
+
+class CaseReviewDetail(CaseReviewOut):
+    items: list[CaseReviewItemOut]
+
+
+class CaseReviewItemIn(Schema):
+    person_id: RecordId
+    organization_id: RecordId | None = Field(None, description="The organization you act for, if several")
+
+
+class CaseReviewNoteIn(Schema):
+    text: required_text(bounds.NOTES_LENGTH)  # type: ignore[valid-type]
+    organization_id: RecordId | None = Field(None, description="The organization you act for, if several")
+
+
+def review_item_out(view: ReviewItemView) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": view.item.pk, "in_force": view.in_force,
+                           "notes": [{"id": n.pk, "organization_id": n.organization_id, "written_at": n.written_at,
+                                      "text": n.text} for n in view.notes]}
+    if view.named:
+        person = view.item.person
+        out |= {"person_id": person.pk, "first_name": person.first_name, "last_name": person.last_name}
+    return out
+
+
+def review_detail_out(review: CaseReview, views: list[ReviewItemView]) -> dict[str, Any]:
+    return {"id": review.pk, "held_on": review.held_on, "title": review.title,
+            "convening_organization_id": review.convening_organization_id,
+            "organization_ids": sorted(o.pk for o in review.organizations.all()), "categories": review.categories,
+            "item_count": len(views), "items": [review_item_out(v) for v in views]}
+
+
+@router.get("/case-reviews", response=CaseReviewList, auth=write_auth, exclude_unset=True,
+            summary="The case reviews your organization attends", openapi_extra=signed_in())
+def case_reviews_list(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
+    rows, total = case_review_slice(actor_of(request), offset=paging.offset, limit=paging.limit)
+    return {"items": rows, "count": total, "limit": paging.limit, "offset": paging.offset}
+
+
+@router.post("/case-reviews", response={201: CaseReviewOut}, auth=write_auth,
+             summary="Convene a case review of named organizations", openapi_extra=signed_in())
+def case_reviews_add(request: HttpRequest, payload: CaseReviewIn) -> Status:
+    review = services.case_review_create(actor=actor_of(request), **payload.model_dump())
+    return Status(201, review)
+
+
+@router.get("/case-reviews/{review_id}", response=CaseReviewDetail, auth=write_auth, exclude_unset=True,
+            summary="A case review and its persons, the consent rule checked at this request (each person shown "
+                    "is logged)", openapi_extra=signed_in())
+def case_reviews_detail(request: HttpRequest, review_id: RecordId) -> dict[str, Any]:
+    review, views = case_review_get(actor_of(request), review_id)
+    return review_detail_out(review, views)
+
+
+@router.post("/case-reviews/{review_id}/items", response={201: CaseReviewItemOut}, auth=write_auth,
+             exclude_unset=True,
+             summary="Put a person on the review (422 naming which organization lacks consent for which category)",
+             openapi_extra=signed_in())
+def case_reviews_add_item(request: HttpRequest, review_id: RecordId, payload: CaseReviewItemIn) -> Status:
+    actor = actor_of(request)
+    item = services.case_review_add_person(actor=actor, review_id=review_id, **payload.model_dump())
+    _review, views = case_review_get(actor, review_id, item_id=item.pk)
+    return Status(201, review_item_out(views[0]))
+
+
+@router.post("/case-reviews/{review_id}/items/{item_id}/notes", response={201: CaseReviewNoteOut}, auth=write_auth,
+             summary="Write your organization's notes on a person discussed", openapi_extra=signed_in())
+def case_reviews_add_note(request: HttpRequest, review_id: RecordId, item_id: RecordId,
+                          payload: CaseReviewNoteIn) -> Status:
+    note = services.case_review_note_write(actor=actor_of(request), review_id=review_id, item_id=item_id,
+                                           **payload.model_dump())
+    return Status(201, note)

@@ -15,17 +15,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toitcommun.errors import NotFound
-from toitcommun.people.models import AccessAction, AccessBasis, AccessOutcome, Category, Person
+from toitcommun.people.models import (
+    CATEGORIES,
+    AccessAction,
+    AccessBasis,
+    AccessOutcome,
+    Category,
+    Person,
+    PersonFile,
+)
 from toitcommun.people.rules import support_organizations
 from toitcommun.people.selectors import (
     PAGE_SIZE,
     PersonAccess,
     Read,
+    active_consents,
     log_reads,
     person_accesses,
     person_get,
@@ -35,6 +44,9 @@ from toitcommun.people.selectors import (
 from .models import (
     OPEN_STATES,
     REFERRAL_OVERDUE_DAYS,
+    CaseReview,
+    CaseReviewItem,
+    CaseReviewNote,
     Intervention,
     Referral,
     ReferralEvent,
@@ -244,3 +256,133 @@ def caseload(user: Any, moment: datetime.datetime | None = None) -> Caseload:
 
 def open_states() -> tuple[str, ...]:
     return tuple(OPEN_STATES)
+
+
+# ---- the working committee's case reviews ------------------------------------------------------
+
+
+def case_reviews_visible_to(user: Any) -> QuerySet[CaseReview]:
+    """The case reviews at which one of the caller's organizations is present (no one else sees them)."""
+    orgs = support_organizations(user)
+    if not orgs:
+        return CaseReview.objects.none()
+    present = CaseReview.organizations.through.objects.filter(organization_id__in=orgs).values("casereview_id")
+    return CaseReview.objects.filter(pk__in=present).select_related("convening_organization")
+
+
+def case_review_page(user: Any, *, page: Any = 1) -> Page:
+    """A page of the reviews the caller's organizations attend, newest first, with their number of persons.
+
+    Names no one: nothing is written to the access log.
+    """
+    rows = (case_reviews_visible_to(user).annotate(item_count=Count("items"))
+            .prefetch_related("organizations").order_by("-held_on", "-id"))
+    return Paginator(rows, PAGE_SIZE).get_page(page)
+
+
+def case_review_slice(user: Any, *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[list[CaseReview], int]:
+    """The API's reading of the same list: one slice and the total."""
+    rows = (case_reviews_visible_to(user).annotate(item_count=Count("items"))
+            .prefetch_related("organizations").order_by("-held_on", "-id"))
+    return list(rows[offset:offset + limit]), rows.count()
+
+
+def consent_gaps(person_ids: Any, organization_ids: Any, categories: Any,
+                 moment: datetime.datetime | None = None) -> dict[int, list[tuple[int, str]]]:
+    """For each person, the (organization, category) pairs that no active consent covers.
+
+    An organization holding the person's file needs no consent for them. Two queries, whatever
+    the number of persons. An empty list for a person means the review may show them.
+    """
+    ids, orgs = set(person_ids), sorted(set(organization_ids))
+    wanted = [c for c in CATEGORIES if c in set(categories)]
+    if not ids:
+        return {}
+    holders = set(PersonFile.objects.filter(person_id__in=ids, organization_id__in=orgs)
+                  .values_list("person_id", "organization_id"))
+    covered: set[tuple[int, int, str]] = set()
+    for person_id, org_id, *granted in (active_consents(moment).filter(person_id__in=ids,
+                                                                       receiving_organizations__in=orgs)
+                                        .values_list("person_id", "receiving_organizations", *CATEGORIES)):
+        covered.update((person_id, org_id, c) for c, g in zip(CATEGORIES, granted, strict=True) if g)
+    return {pk: [(org, c) for org in orgs if (pk, org) not in holders for c in wanted
+                 if (pk, org, c) not in covered] for pk in ids}
+
+
+@dataclass(frozen=True)
+class ReviewItemView:
+    """A person on a review as one caller sees it.
+
+    ``in_force``: the consent rule still holds for every organization present. ``named``: the caller
+    sees who it is (the rule holds, or their organization holds the file). A withdrawn item seen by
+    another organization carries neither name nor notes.
+    """
+
+    item: CaseReviewItem
+    in_force: bool
+    named: bool
+    notes: list[CaseReviewNote]
+
+    @property
+    def person(self) -> Person | None:
+        return self.item.person if self.named else None
+
+
+def _review_or_404(user: Any, review_id: int, action: str) -> CaseReview:
+    review = case_reviews_visible_to(user).prefetch_related("organizations").filter(pk=review_id).first()
+    if review is None:
+        exists = CaseReview.objects.filter(pk=review_id).exists()
+        log_reads(user, action, [Read(record_type="case_review", record_id=review_id, person_id=None,
+                                      outcome=AccessOutcome.DENIED if exists else AccessOutcome.NOT_FOUND)])
+        raise NotFound(_("Cette revue de cas n'existe pas ou vous n'y avez pas accès."))
+    return review
+
+
+def case_review_get(user: Any, review_id: int, *, item_id: int | None = None, action: str = AccessAction.VIEW,
+                    moment: datetime.datetime | None = None) -> tuple[CaseReview, list[ReviewItemView]]:
+    """A review with its persons (or the one ``item_id`` names) as the caller may see them, the consent
+    rule checked again now.
+
+    One access-log line per person shown by name; a withdrawn person shown to another organization
+    without a name is not a read of their record.
+    """
+    review = _review_or_404(user, review_id, action)
+    notes = Prefetch("review_notes", queryset=CaseReviewNote.objects.select_related("organization", "author"))
+    rows = review.items.filter(person__merged_into__isnull=True)
+    if item_id is not None:
+        rows = rows.filter(pk=item_id)
+    items = list(rows.select_related("person", "added_by_organization").prefetch_related(notes)
+                 .order_by("added_at", "id"))
+    if item_id is not None and not items:
+        raise NotFound(_("Cette personne n'est pas sur la liste de cette revue."))
+    person_ids = [i.person_id for i in items]
+    present = {o.pk for o in review.organizations.all()}
+    gaps = consent_gaps(person_ids, present, review.categories, moment)
+    accesses = person_accesses(user, person_ids, moment)
+    views, reads = [], []
+    for item in items:
+        access = accesses[item.person_id]
+        in_force = not gaps.get(item.person_id)
+        named = in_force or access.own
+        shown_notes = [n for n in item.review_notes.all() if in_force or (named and n.organization_id in access.orgs)]
+        views.append(ReviewItemView(item, in_force, named, shown_notes))
+        if named:
+            reads.append(access.read(review.categories if in_force else [Category.IDENTITY],
+                                     record_type="case_review_item", record_id=item.pk))
+    log_reads(user, action, reads)
+    return review, views
+
+
+def case_review_for_act(user: Any, review_id: int) -> CaseReview:
+    """A review a service acts on (add a person, write a note): one the caller's organization attends."""
+    review = case_reviews_visible_to(user).prefetch_related("organizations").filter(pk=review_id).first()
+    if review is None:
+        raise NotFound(_("Cette revue de cas n'existe pas ou vous n'y avez pas accès."))
+    return review
+
+
+def case_review_item_for_act(user: Any, review: CaseReview, item_id: int) -> CaseReviewItem:
+    item = review.items.filter(pk=item_id, person__merged_into__isnull=True).first()
+    if item is None:
+        raise NotFound(_("Cette personne n'est pas sur la liste de cette revue."))
+    return item

@@ -21,14 +21,18 @@ from toitcommun.access.services import audit_record
 from toitcommun.directory.models import Service, ServiceStatus
 from toitcommun.errors import PermissionRefused, ValidationFailed
 from toitcommun.housing.models import Building
+from toitcommun.organizations.models import Organization
 from toitcommun.people import bounds
-from toitcommun.people.models import Consent, Household
+from toitcommun.people.models import CATEGORIES, Category, Consent, Household
 from toitcommun.people.rules import acting_organization, support_organizations
 from toitcommun.people.selectors import active_consents, person_for_act
 from toitcommun.people.services import _date, _text
 
 from .models import (
     OPEN_STATES,
+    CaseReview,
+    CaseReviewItem,
+    CaseReviewNote,
     Intervention,
     InterventionCategory,
     InterventionMode,
@@ -37,7 +41,7 @@ from .models import (
     ReferralOutcome,
     ReferralState,
 )
-from .selectors import referral_for_act
+from .selectors import case_review_for_act, case_review_item_for_act, consent_gaps, referral_for_act
 
 
 def intervention_snapshot(intervention: Intervention) -> dict[str, Any]:
@@ -262,3 +266,113 @@ def referrals_suspend_for(*, actor: Any, consent: Consent) -> int:
                to_state=ReferralState.SUSPENDED, reason="consent_revoked")
         suspended += 1
     return suspended
+
+
+# ---- the working committee's case reviews ------------------------------------------------------
+
+
+def case_review_snapshot(review: CaseReview) -> dict[str, Any]:
+    return {"held_on": review.held_on.isoformat(), "convening_organization_id": review.convening_organization_id,
+            "organization_ids": sorted(o.pk for o in review.organizations.all()), "categories": review.categories}
+
+
+def case_review_create(*, actor: Any, held_on: Any, title: str, organization_ids: Iterable[int],
+                       categories: Iterable[str], organization_id: int | None = None) -> CaseReview:
+    """A worker convenes a case review of named organizations (theirs among them) on categories of information.
+
+    Identity is always discussed: the persons on the list are named.
+    """
+    org_id = acting_organization(actor, organization_id)
+    errors: dict[str, list[str]] = {}
+    day = _date(errors, "held_on", held_on)
+    title = _text(errors, "title", title, 200, required=True)
+    present = sorted({int(pk) for pk in organization_ids or []} | {org_id})
+    if len(present) < 2:
+        errors["organization_ids"] = [_("Nommez au moins une autre organisation présente.")]
+    elif Organization.objects.filter(pk__in=present).count() != len(present):
+        errors["organization_ids"] = [_("Une des organisations nommées n'existe pas.")]
+    wanted = set(categories or [])
+    if any(c not in CATEGORIES for c in wanted):
+        errors["categories"] = [_("Catégorie inconnue : choisissez parmi %(list)s.") % {"list": ", ".join(CATEGORIES)}]
+    wanted.add(Category.IDENTITY)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        review = CaseReview.objects.create(held_on=cast(datetime.date, day), title=title,
+                                           convening_organization_id=org_id, convened_by=actor,
+                                           **{c: c in wanted for c in CATEGORIES})
+        review.organizations.set(present)
+        audit_record(actor=actor, action="case_review.create", instance=review, after=case_review_snapshot(review))
+    return review
+
+
+def _present_organization(actor: Any, review: CaseReview, organization_id: int | None) -> int:
+    """The organization present at the review for which the actor acts."""
+    present = {o.pk for o in review.organizations.all()}
+    mine = sorted(support_organizations(actor) & present)
+    if organization_id is not None:
+        if organization_id not in mine:
+            raise ValidationFailed({"organization_id": [_("Vous n'agissez pas pour cette organisation.")]})
+        return organization_id
+    if len(mine) != 1:
+        raise ValidationFailed({"organization_id": [_("Indiquez pour quelle organisation vous agissez.")]})
+    return mine[0]
+
+
+def consent_gap_message(gaps: list[tuple[int, str]]) -> list[str]:
+    """In plain French: which organization lacks a consent for which categories."""
+    names = dict(Organization.objects.filter(pk__in={org for org, _c in gaps}).values_list("pk", "name"))
+    labels = dict(Category.choices)
+    missing: dict[int, list[str]] = {}
+    for org, category in gaps:
+        missing.setdefault(org, []).append(str(labels[category]))
+    return [_("Aucun consentement en vigueur de cette personne ne nomme %(organization)s pour : %(categories)s.")
+            % {"organization": names.get(org, org), "categories": ", ".join(cats)} for org, cats in missing.items()]
+
+
+def case_review_add_person(*, actor: Any, review_id: int, person_id: int,
+                           organization_id: int | None = None) -> CaseReviewItem:
+    """Put a person on a review's list: refused (422) unless active consents name every organization
+    present (except those holding the person's file) for every category discussed."""
+    with transaction.atomic():
+        review = case_review_for_act(actor, review_id)
+        org_id = _present_organization(actor, review, organization_id)
+        person, _access = person_for_act(actor, person_id)
+        gaps = consent_gaps([person.pk], [o.pk for o in review.organizations.all()], review.categories)[person.pk]
+        if gaps:
+            raise ValidationFailed({"person_id": consent_gap_message(gaps)})
+        if review.items.filter(person=person).exists():
+            raise ValidationFailed({"person_id": [_("Cette personne est déjà sur la liste de cette revue.")]})
+        item = CaseReviewItem.objects.create(review=review, person=person, added_by=actor,
+                                             added_by_organization_id=org_id)
+        audit_record(actor=actor, action="case_review.add_person", instance=review,
+                     after={"item_id": item.pk, "person_id": person.pk, "organization_id": org_id})
+    return item
+
+
+def case_review_note_write(*, actor: Any, review_id: int, item_id: int, text: str,
+                           organization_id: int | None = None) -> CaseReviewNote:
+    """An organization present writes its notes on a person discussed, while the consent rule holds.
+
+    Notes are visible to the organizations present only; a note is never edited, another is added.
+    """
+    errors: dict[str, list[str]] = {}
+    text = str(text or "").strip()
+    if not text:
+        errors["text"] = [_("Ce champ est obligatoire.")]
+    elif len(text) > bounds.NOTES_LENGTH:
+        errors["text"] = [_("Ce texte est trop long (%(max)s caractères au plus).") % {"max": bounds.NOTES_LENGTH}]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        review = case_review_for_act(actor, review_id)
+        org_id = _present_organization(actor, review, organization_id)
+        item = case_review_item_for_act(actor, review, item_id)
+        if consent_gaps([item.person_id], [o.pk for o in review.organizations.all()],
+                        review.categories)[item.person_id]:
+            raise ValidationFailed({"text": [_("Le consentement de cette personne n'est plus en vigueur : "
+                                               "elle est retirée de la revue.")]})
+        note = CaseReviewNote.objects.create(item=item, organization_id=org_id, author=actor, text=text)
+        audit_record(actor=actor, action="case_review.note", instance=review,
+                     after={"item_id": item.pk, "note_id": note.pk, "organization_id": org_id})
+    return note

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import case_review_views, views
 
 app_name = "support"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("references/recues/", views.received_page, name="received"),
     path("references/<int:pk>/", views.referral_page, name="referral"),
     path("references/<int:pk>/<slug:act>/", views.referral_act, name="referral_act"),
+    path("revues/", case_review_views.review_list, name="reviews"),
+    path("revues/nouvelle/", case_review_views.review_create, name="review_create"),
+    path("revues/<int:pk>/", case_review_views.review_detail, name="review"),
+    path("revues/<int:pk>/ajouter/", case_review_views.review_add_person, name="review_add_person"),
+    path("revues/<int:pk>/personnes/<int:item>/notes/", case_review_views.review_note, name="review_note"),
 ]
