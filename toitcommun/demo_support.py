@@ -25,6 +25,9 @@ from toitcommun.people.models import Person
 from toitcommun.people.services import consent_record, consent_revoke, person_register
 from toitcommun.support.models import InterventionCategory, Referral, ReferralEvent
 from toitcommun.support.services import (
+    case_review_add_person,
+    case_review_create,
+    case_review_note_write,
     intervention_record,
     referral_accept,
     referral_close,
@@ -157,5 +160,20 @@ def load_demo_support(orgs: Mapping[str, Organization]) -> int:
         suspended = referral_create(actor=tech, person_id=revoked_person.pk, service_id=services[entraide][0].pk,
                                     reason="Accompagnement demandé (démo).")
         referral_send(actor=tech, referral_id=suspended.pk)
+    load_demo_case_review(tech, tp, oc, [*consented[:4], revoked_person], entraide, cisss, today)
     consent_revoke(actor=tech, consent_id=revoked.pk, method="written", reason="Demande de la personne (démo).")
     return len(persons)
+
+
+def load_demo_case_review(tech: Any, tp: Any, oc: Any, persons: list[Person], entraide: Organization,
+                          cisss: Organization, today: datetime.date) -> None:
+    """The working committee's case review: the office's technician convenes it; the last person's
+    consent is revoked afterwards, so the partners see them withdrawn, unnamed."""
+    review = case_review_create(actor=tech, held_on=today - datetime.timedelta(days=7),
+                                title="Comité de travail de Thetford Mines (démo)",
+                                organization_ids=[entraide.pk, cisss.pk], categories=["interventions"])
+    for index, person in enumerate(persons):
+        item = case_review_add_person(actor=tech, review_id=review.pk, person_id=person.pk)
+        writer = (tp, oc, tech)[index % 3]
+        case_review_note_write(actor=writer, review_id=review.pk, item_id=item.pk,
+                               text="Suivi concerté convenu en comité (note fictive, démo).")

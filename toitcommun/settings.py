@@ -304,6 +304,8 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 HOUSING_STALE_AFTER_DAYS = int(os.environ.get("HOUSING_STALE_AFTER_DAYS", "90"))
 # A tenant's consent to share lasts at most this many days (a year by default).
 CONSENT_MAX_DAYS = int(os.environ.get("CONSENT_MAX_DAYS", "366"))
+# A referral sent and not answered within this many days has expired: computed when read, no job to run.
+REFERRAL_ANSWER_DAYS = int(os.environ.get("REFERRAL_ANSWER_DAYS", "14"))
 
 # Map tiles: the site map degrades to the table when these cannot load.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

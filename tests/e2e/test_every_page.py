@@ -203,6 +203,19 @@ def _referral() -> list[Any]:
     return [Referral.objects.exclude(state="draft").order_by("pk").first().pk]
 
 
+def _case_review() -> list[Any]:
+    from toitcommun.support.models import CaseReview
+
+    return [CaseReview.objects.order_by("pk").first().pk]
+
+
+def _case_review_item() -> list[Any]:
+    from toitcommun.support.models import CaseReviewItem
+
+    item = CaseReviewItem.objects.order_by("pk").first()
+    return [item.review_id, item.pk]
+
+
 def _synonym_group() -> list[Any]:
     return [SynonymGroup.objects.order_by("pk").first().pk]
 
@@ -330,6 +343,11 @@ VISITS = [
     Visit("support:referral_add", who="technicienne", query=lambda: f"personne={_tenant()[0]}"),
     Visit("support:referral", who="technicienne", args=_referral),
     Visit("support:received", who="intervenante"),
+    Visit("support:reviews", who="intervenante"),
+    Visit("support:review_create", who="technicienne"),
+    Visit("support:review", who="intervenante", args=_case_review),
+    Visit("support:review_add_person", who="technicienne", args=_case_review, query="q=D%C3%A9mo"),
+    Visit("support:review_note", who="oc.cisss", args=_case_review_item),
     Visit("people:access_log", who="rprp.omh"),
     Visit("collective:activity_create", who="locataires.tm"),
     Visit("collective:activity_edit", who=ADMIN, args=_activity),

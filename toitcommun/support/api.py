@@ -28,6 +28,7 @@ from .selectors import (
     case_review_slice,
     interventions_of,
     referral_get,
+    referral_slice,
 )
 
 router = Router(tags=["support"])
@@ -180,6 +181,60 @@ def _read(request: HttpRequest, referral: Referral) -> Referral:
 def referrals_add(request: HttpRequest, payload: ReferralIn) -> Status:
     referral = services.referral_create(actor=actor_of(request), **payload.model_dump())
     return Status(201, _read(request, referral))
+
+
+class ReferralSummary(Schema):
+    id: int
+    person_id: int
+    service_id: uuid.UUID
+    service_name: str
+    sending_organization_id: int
+    receiving_organization_id: int
+    state: StateCode = Field(description="As of this request: a sent referral unanswered in time is expired")
+    outcome: OutcomeCode | None
+    sent_at: datetime.datetime | None
+    age_days: int | None = Field(description="Whole days since it was sent; null for a draft")
+
+    @staticmethod
+    def resolve_service_name(obj: Referral) -> str:
+        return obj.service.name
+
+    @staticmethod
+    def resolve_state(obj: Referral) -> str:
+        return obj.effective_state()
+
+    @staticmethod
+    def resolve_outcome(obj: Referral) -> str | None:
+        return obj.outcome or None
+
+    @staticmethod
+    def resolve_age_days(obj: Referral) -> int | None:
+        return obj.age_days()
+
+
+class ReferralList(Schema):
+    items: list[ReferralSummary]
+    count: int
+    limit: int
+    offset: int
+
+
+class ReferralFilters(Schema):
+    open_over_days: int | None = Field(None, ge=1, le=3650,
+                                       description="Only referrals still open that were sent more than this many "
+                                                   "days ago, oldest first")
+    direction: Literal["sent", "received"] | None = Field(None, description="Sent or received by your organization")
+    limit: int = Field(20, ge=1, le=100)
+    offset: Offset = 0
+
+
+@router.get("/referrals", response=ReferralList, auth=write_auth,
+            summary="Referrals your organization sent or received (open_over_days=30: those still open past 30 days)",
+            openapi_extra=signed_in())
+def referrals_list(request: HttpRequest, filters: Query[ReferralFilters]) -> dict[str, Any]:
+    rows, total = referral_slice(actor_of(request), open_over_days=filters.open_over_days,
+                                 direction=filters.direction, offset=filters.offset, limit=filters.limit)
+    return {"items": rows, "count": total, "limit": filters.limit, "offset": filters.offset}
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut, auth=write_auth,

@@ -14,8 +14,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# A referral sent and not answered within this many days has expired (computed when read).
-REFERRAL_ANSWER_DAYS = 14
+
+def referral_answer_days() -> int:
+    """A referral sent and not answered within this many days has expired (computed when read)."""
+    return int(settings.REFERRAL_ANSWER_DAYS)
+
 # An open referral older than this shows on the worker's page as waiting too long.
 REFERRAL_OVERDUE_DAYS = 30
 
@@ -142,7 +145,7 @@ class Referral(models.Model):
     def answer_deadline(self) -> datetime.datetime | None:
         if self.sent_at is None:
             return None
-        return self.sent_at + datetime.timedelta(days=REFERRAL_ANSWER_DAYS)
+        return self.sent_at + datetime.timedelta(days=referral_answer_days())
 
     def effective_state(self, moment: datetime.datetime | None = None) -> str:
         """The state as of now: a sent referral nobody answered in time has expired, with no job to run."""
@@ -155,6 +158,12 @@ class Referral(models.Model):
     def effective_state_label(self) -> str:
         return str(ReferralState(self.effective_state()).label)
 
+    def age_days(self, moment: datetime.datetime | None = None) -> int | None:
+        """Whole days since it was sent (None for a draft)."""
+        if self.sent_at is None:
+            return None
+        return (timezone.localdate(moment or timezone.now()) - timezone.localdate(self.sent_at)).days
+
     def is_open(self, moment: datetime.datetime | None = None) -> bool:
         return self.effective_state(moment) in OPEN_STATES
 
@@ -162,7 +171,7 @@ class Referral(models.Model):
 def open_referrals_q(moment: datetime.datetime | None = None) -> Q:
     """Referrals open now (sent and not yet expired, accepted, in progress), as a query."""
     moment = moment or timezone.now()
-    cutoff = moment - datetime.timedelta(days=REFERRAL_ANSWER_DAYS)
+    cutoff = moment - datetime.timedelta(days=referral_answer_days())
     return (Q(state=ReferralState.SENT, sent_at__gt=cutoff)
             | Q(state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS]))
 

@@ -199,14 +199,77 @@ def referrals_received(user: Any, *, page: Any = 1) -> Page:
     return result
 
 
-def referrals_sent_open_past(user: Any, days: int = REFERRAL_OVERDUE_DAYS) -> list[Referral]:
-    """Open referrals the caller's organizations sent more than ``days`` ago."""
+DIRECTIONS = ("sent", "received")
+# The most rows one CSV export of open referrals carries (an organization has far fewer open ones).
+EXPORT_LIMIT = 5000
+
+
+def referrals_open_past(user: Any, *, direction: str | None, days: int = REFERRAL_OVERDUE_DAYS,
+                        moment: datetime.datetime | None = None) -> QuerySet[Referral]:
+    """Referrals still open (sent and not expired, accepted, in progress) sent more than ``days`` ago,
+    that the caller's organizations sent or received (``direction`` None: both), oldest first. Not logged:
+    the callers log what they show."""
+    moment = moment or timezone.now()
     orgs = support_organizations(user)
-    cutoff = timezone.now() - datetime.timedelta(days=days)
-    rows = list(referrals_visible_to(user).filter(sending_organization_id__in=orgs, sent_at__lt=cutoff)
-                .filter(open_referrals_q()).order_by("sent_at")[:PAGE_SIZE])
-    log_reads(user, AccessAction.LIST, [_referral_read(r, orgs) for r in rows])
+    side = Q(sending_organization_id__in=orgs) | Q(receiving_organization_id__in=orgs)
+    if direction == "sent":
+        side = Q(sending_organization_id__in=orgs)
+    elif direction == "received":
+        side = Q(receiving_organization_id__in=orgs)
+    cutoff = moment - datetime.timedelta(days=days)
+    return (referrals_visible_to(user, moment).filter(side, sent_at__lt=cutoff).filter(open_referrals_q(moment))
+            .order_by("sent_at", "id"))
+
+
+def referrals_sent_open_past(user: Any, days: int = REFERRAL_OVERDUE_DAYS) -> list[Referral]:
+    """Open referrals the caller's organizations sent more than ``days`` ago (the caseload's first 20)."""
+    rows = list(referrals_open_past(user, direction="sent", days=days)[:PAGE_SIZE])
+    log_reads(user, AccessAction.LIST, [_referral_read(r, support_organizations(user)) for r in rows])
     return rows
+
+
+def referrals_received_open_past(user: Any, days: int = REFERRAL_OVERDUE_DAYS) -> list[Referral]:
+    """Open referrals the caller's organizations received more than ``days`` ago (the caseload's first 20)."""
+    rows = list(referrals_open_past(user, direction="received", days=days)[:PAGE_SIZE])
+    log_reads(user, AccessAction.LIST, [_referral_read(r, support_organizations(user)) for r in rows])
+    return rows
+
+
+def referrals_open_past_page(user: Any, *, direction: str, days: int = REFERRAL_OVERDUE_DAYS,
+                             page: Any = 1) -> Page:
+    """The report's page of one direction (sent or received), each referral shown logged."""
+    result = Paginator(referrals_open_past(user, direction=direction, days=days), PAGE_SIZE).get_page(page)
+    log_reads(user, AccessAction.LIST, [_referral_read(r, support_organizations(user)) for r in result.object_list])
+    return result
+
+
+def referrals_open_past_export(user: Any, *, days: int = REFERRAL_OVERDUE_DAYS) -> list[tuple[str, Referral]]:
+    """Every open referral past ``days`` the caller's organizations sent or received (at most EXPORT_LIMIT
+    of each), for a CSV file: each one logged as exported."""
+    rows = [(direction, r) for direction in DIRECTIONS
+            for r in referrals_open_past(user, direction=direction, days=days)[:EXPORT_LIMIT]]
+    orgs = support_organizations(user)
+    log_reads(user, AccessAction.EXPORT, [_referral_read(r, orgs) for _d, r in rows])
+    return rows
+
+
+def referral_slice(user: Any, *, open_over_days: int | None = None, direction: str | None = None,
+                   offset: int = 0, limit: int = PAGE_SIZE) -> tuple[list[Referral], int]:
+    """The API's list: the referrals the caller sees (sent, received), or only those open past
+    ``open_over_days``; one slice and the total, each one shown logged."""
+    orgs = support_organizations(user)
+    if open_over_days is not None:
+        rows = referrals_open_past(user, direction=direction, days=open_over_days)
+    else:
+        rows = referrals_visible_to(user)
+        if direction == "sent":
+            rows = rows.filter(sending_organization_id__in=orgs)
+        elif direction == "received":
+            rows = rows.filter(receiving_organization_id__in=orgs).exclude(state=ReferralState.DRAFT)
+        rows = rows.order_by("-created_at", "-id")
+    result = list(rows[offset:offset + limit])
+    log_reads(user, AccessAction.LIST, [_referral_read(r, orgs) for r in result])
+    return result, rows.count()
 
 
 # ---- the worker's caseload ---------------------------------------------------------------------
@@ -220,6 +283,7 @@ class Caseload:
     recent: list[Any]
     open_past: list[Referral]
     accesses: dict[int, PersonAccess]
+    received_open_past: list[Referral]
 
 
 def caseload(user: Any, moment: datetime.datetime | None = None) -> Caseload:
@@ -242,6 +306,7 @@ def caseload(user: Any, moment: datetime.datetime | None = None) -> Caseload:
                    .prefetch_related(persons).order_by("follow_up_on", "id")[:PAGE_SIZE])
     recent = list(mine.filter(date__lte=today).prefetch_related(persons).order_by("-date", "-id")[:10])
     open_past = referrals_sent_open_past(user)
+    received_open_past = referrals_received_open_past(user)
     accesses = person_accesses(user, [p.pk for p in people])
     reads = [accesses[p.pk].read([Category.IDENTITY]) for p in people]
     for item in {i.pk: i for i in (*due, *overdue, *recent)}.values():
@@ -251,7 +316,7 @@ def caseload(user: Any, moment: datetime.datetime | None = None) -> Caseload:
                           categories=[Category.INTERVENTIONS], basis=AccessBasis.OWN_ORGANIZATION,
                           organization_id=item.organization_id))
     log_reads(user, AccessAction.LIST, reads)
-    return Caseload(people, due, overdue, recent, open_past, accesses)
+    return Caseload(people, due, overdue, recent, open_past, accesses, received_open_past)
 
 
 def open_states() -> tuple[str, ...]:

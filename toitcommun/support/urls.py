@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_review_views, views
+from . import case_review_views, report_views, views
 
 app_name = "support"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("interventions/nouvelle/", views.intervention_add, name="intervention_add"),
     path("references/nouvelle/", views.referral_add, name="referral_add"),
     path("references/recues/", views.received_page, name="received"),
+    path("references/ouvertes/", report_views.referrals_open_report, name="referrals_open"),
     path("references/<int:pk>/", views.referral_page, name="referral"),
     path("references/<int:pk>/<slug:act>/", views.referral_act, name="referral_act"),
     path("revues/", case_review_views.review_list, name="reviews"),
