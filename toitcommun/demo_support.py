@@ -88,6 +88,11 @@ def load_demo_support(orgs: Mapping[str, Organization]) -> int:
             unit=str(100 + index), clientele="")
         persons.append(person)
 
+    # A tenant registered twice (the same name in the same building): the duplicates page shows them.
+    first_name, family_name = _demo_name(0)
+    person_register(actor=tech, first_name=first_name, last_name=family_name, phone="",
+                    building_id=buildings[0].pk, unit="")
+
     def consent_for(person: Person, *, start: datetime.date, receivers: list[Organization], what: list[str],
                     method: str = "signed") -> Any:
         return consent_record(actor=tech, person_id=person.pk, receiving_organization_ids=[o.pk for o in receivers],

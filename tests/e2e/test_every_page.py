@@ -64,6 +64,7 @@ NOT_PAGES = {
     "housing:available_export": "POST only: starts an export job and answers its page (walked as jobs:job)",
     "jobs:download": "a file (the XLSX an export job made)",
     "support:referral_act": "POST only: answers the referral's page (walked)",
+    "people:duplicate_dismiss": "POST only: answers the duplicates page (walked)",
     "collective:activity_publish": "POST only: answers the activity's page (walked)",
     "collective:activity_cancel": "POST only: answers the activity's page (walked)",
     "collective:plan_action_follow": "POST only: answers the action plan's page (walked)",
@@ -216,6 +217,18 @@ def _case_review_item() -> list[Any]:
     return [item.review_id, item.pk]
 
 
+def _duplicate() -> list[Any]:
+    from toitcommun.people.models import DuplicateSuspect
+
+    return [DuplicateSuspect.objects.filter(resolved_at__isnull=True).order_by("pk").first().pk]
+
+
+def _duplicate_keep() -> str:
+    from toitcommun.people.models import DuplicateSuspect
+
+    return f"garder={DuplicateSuspect.objects.get(pk=_duplicate()[0]).other_id}"
+
+
 def _synonym_group() -> list[Any]:
     return [SynonymGroup.objects.order_by("pk").first().pk]
 
@@ -343,6 +356,10 @@ VISITS = [
     Visit("support:referral_add", who="technicienne", query=lambda: f"personne={_tenant()[0]}"),
     Visit("support:referral", who="technicienne", args=_referral),
     Visit("support:received", who="intervenante"),
+    Visit("people:duplicates", who="technicienne"),
+    Visit("people:duplicate", who="technicienne", args=_duplicate),
+    Visit("people:duplicate_merge", who="technicienne", args=_duplicate, query=_duplicate_keep),
+    Visit("support:referrals_open", who="technicienne"),
     Visit("support:reviews", who="intervenante"),
     Visit("support:review_create", who="technicienne"),
     Visit("support:review", who="intervenante", args=_case_review),

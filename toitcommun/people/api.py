@@ -18,7 +18,7 @@ from toitcommun.api_params import Email, Offset, RecordId, required_text, text
 
 from .models import CATEGORIES, Category, Consent, Person
 from .selectors import PersonAccess, consents_of, person_get, person_search
-from .services import consent_record, consent_revoke, person_register
+from .services import consent_record, consent_revoke, person_merge, person_register
 
 router = Router(tags=["people"])
 
@@ -121,6 +121,20 @@ def people_list(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str
             openapi_extra=signed_in())
 def people_detail(request: HttpRequest, person_id: RecordId) -> dict[str, Any]:
     person, access = person_get(actor_of(request), person_id)
+    return person_out(person, access)
+
+
+class MergeIn(Schema):
+    merge_id: RecordId = Field(description="The duplicate merged into this person: its records move here")
+
+
+@router.post("/people/{person_id}/merge", response=PersonOut, auth=write_auth, exclude_unset=True,
+             summary="Merge a duplicate into this person: files, consents, interventions, referrals and case reviews "
+                     "move here; the duplicate then answers 404 (audited)", openapi_extra=signed_in())
+def people_merge(request: HttpRequest, person_id: RecordId, payload: MergeIn) -> dict[str, Any]:
+    actor = actor_of(request)
+    person_merge(actor=actor, keep_id=person_id, merge_id=payload.merge_id)
+    person, access = person_get(actor, person_id)
     return person_out(person, access)
 
 

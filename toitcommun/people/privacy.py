@@ -13,15 +13,15 @@ import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from toitcommun.access import rules as r
 from toitcommun.access.models import Role
 from toitcommun.errors import NotFound, PermissionRefused, ValidationFailed
 
-from .models import AccessAction, AccessBasis, AccessLogEntry, AccessOutcome, PersonFile
-from .selectors import Read, log_reads
+from .models import AccessAction, AccessBasis, AccessLogEntry, AccessOutcome, Person, PersonFile
+from .selectors import Read, log_reads, with_merged
 
 PAGE_SIZE = 50
 LOG_RECORD = "access_log"
@@ -40,7 +40,10 @@ def is_privacy_officer(user: Any) -> bool:
 
 def _entries(orgs: frozenset[int]) -> QuerySet[AccessLogEntry]:
     held = PersonFile.objects.filter(organization_id__in=orgs).values("person_id")
-    return AccessLogEntry.objects.filter(person_id__in=held).exclude(record_type=LOG_RECORD)
+    # Persons merged into a held one (their files moved with them): their log lines stay readable.
+    merged = Person.objects.filter(merged_into_id__in=held).values("pk")
+    return (AccessLogEntry.objects.filter(Q(person_id__in=held) | Q(person_id__in=merged))
+            .exclude(record_type=LOG_RECORD))
 
 
 def _log_the_reading(user: Any, orgs: frozenset[int], person_id: int | None, outcome: str) -> None:
@@ -69,7 +72,7 @@ def access_log_page(user: Any, *, person_id: int | None = None, since: datetime.
         raise NotFound(_("Votre organisation ne tient pas de dossier sur cette personne."))
     entries = _entries(orgs).select_related("user", "organization")
     if person_id is not None:
-        entries = entries.filter(person_id=person_id)
+        entries = entries.filter(person_id__in=with_merged([person_id]))
     if since:
         entries = entries.filter(at__date__gte=since)
     if until:
@@ -88,7 +91,7 @@ def access_log_slice(user: Any, *, person_id: int, offset: int = 0, limit: int =
         if orgs:
             _log_the_reading(user, orgs, person_id, AccessOutcome.NOT_FOUND)
         raise NotFound(_("Votre organisation ne tient pas de dossier sur cette personne."))
-    entries = _entries(orgs).filter(person_id=person_id).select_related("user", "organization").order_by("-at", "-id")
+    entries = _entries(orgs).filter(person_id__in=with_merged([person_id])).select_related("user", "organization").order_by("-at", "-id")
     count = entries.count()
     rows = list(entries[offset:offset + limit])
     _log_the_reading(user, orgs, person_id, AccessOutcome.ALLOWED)

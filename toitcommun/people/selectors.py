@@ -37,6 +37,7 @@ from .models import (
     AccessOutcome,
     Category,
     Consent,
+    DuplicateSuspect,
     Person,
     PersonFile,
 )
@@ -339,3 +340,61 @@ def possible_duplicates(user: Any, person: Person) -> list[Person]:
     if person.phone_key:
         match |= Q(phone_key=person.phone_key)
     return list(persons_visible_to(user).filter(match).exclude(pk=person.pk)[:10])
+
+
+# ---- suspected duplicates ---------------------------------------------------------------------
+
+
+def _duplicates_visible_to(user: Any) -> QuerySet[DuplicateSuspect]:
+    """Open suspicions where the caller's organizations hold one file and may name both persons.
+
+    A look-alike the caller may not name (another organization's tenant, unshared) is never listed.
+    """
+    orgs = support_organizations(user)
+    if not orgs:
+        return DuplicateSuspect.objects.none()
+    held = PersonFile.objects.filter(organization_id__in=orgs).values("person_id")
+    named = persons_visible_to(user).values("pk")
+    return (DuplicateSuspect.objects.filter(resolved_at__isnull=True)
+            .filter(Q(person_id__in=held) | Q(other_id__in=held))
+            .filter(person_id__in=named, other_id__in=named)
+            .select_related("person", "person__building", "other", "other__building"))
+
+
+def duplicate_page(user: Any, *, page: Any = 1) -> tuple[Page, dict[int, PersonAccess]]:
+    """A page of the suspected duplicates of the caller's persons, each person shown logged."""
+    result = Paginator(_duplicates_visible_to(user).order_by("-found_at", "-id"), PAGE_SIZE).get_page(page)
+    ids = {pk for d in result.object_list for pk in (d.person_id, d.other_id)}
+    accesses = person_accesses(user, ids)
+    log_reads(user, AccessAction.LIST, [accesses[pk].read(_listed(accesses[pk])) for pk in sorted(ids)])
+    return result, accesses
+
+
+def duplicate_get(user: Any, suspect_id: int) -> tuple[DuplicateSuspect, PersonAccess, PersonAccess]:
+    """One suspicion, side by side: both persons with what the caller may see of each (both logged)."""
+    suspect = _duplicates_visible_to(user).select_related("person__household", "other__household").filter(
+        pk=suspect_id).first()
+    if suspect is None:
+        raise NotFound(_("Ce doublon possible n'existe pas ou vous n'y avez pas accès."))
+    accesses = person_accesses(user, [suspect.person_id, suspect.other_id])
+    log_reads(user, AccessAction.VIEW, [accesses[suspect.person_id].read(), accesses[suspect.other_id].read()])
+    return suspect, accesses[suspect.person_id], accesses[suspect.other_id]
+
+
+def duplicate_for_act(user: Any, suspect_id: int) -> DuplicateSuspect:
+    """A suspicion a service acts on (dismiss): one the caller would see listed, else NotFound."""
+    suspect = _duplicates_visible_to(user).filter(pk=suspect_id).first()
+    if suspect is None:
+        raise NotFound(_("Ce doublon possible n'existe pas ou vous n'y avez pas accès."))
+    return suspect
+
+
+def with_merged(person_ids: Iterable[int]) -> set[int]:
+    """These persons and every person merged into them (through chains of merges): the access log of a
+    person includes the lines of the records merged into theirs, which it never rewrites."""
+    found = set(person_ids)
+    frontier = set(found)
+    while frontier:
+        frontier = set(Person.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True)) - found
+        found |= frontier
+    return found

@@ -36,7 +36,7 @@ from .models import (
     RevocationMethod,
 )
 from .rules import acting_organization
-from .selectors import consent_for_act, person_for_act
+from .selectors import consent_for_act, person_for_act, possible_duplicates
 
 
 def phone_key(phone: str) -> str:
@@ -111,7 +111,9 @@ def person_register(*, actor: Any, first_name: str, last_name: str, phone: str =
         duplicates = _find_duplicates(person)
         audit_record(actor=actor, action="person.register", instance=person,
                      after=_person_snapshot(person, org_id) | {"possible_duplicates": len(duplicates)})
-    return person, len(duplicates)
+    # Only the look-alikes the registering organization may name are told: another organization's
+    # tenant, unshared, stays unknown to it (the suspicion is kept for when a consent allows a merge).
+    return person, len(possible_duplicates(actor, person))
 
 
 def _find_duplicates(person: Person) -> list[int]:
@@ -145,8 +147,12 @@ def person_merge(*, actor: Any, keep_id: int, merge_id: int) -> Person:
         if not (keep_access.own or other_access.own):
             raise PermissionRefused(_("Seule une organisation qui tient le dossier d'une des deux personnes "
                                       "peut les fusionner."))
-        from toitcommun.support.models import Intervention, Referral
+        from toitcommun.collective.models import ActivityAttendee, Mandate
+        from toitcommun.support.models import CaseReviewItem, CaseReviewNote, Intervention, Referral
 
+        moved = {"consents": Consent.objects.filter(person=other).count(),
+                 "referrals": Referral.objects.filter(person=other).count(),
+                 "interventions": Intervention.persons.through.objects.filter(person_id=other.pk).count()}
         for file in PersonFile.objects.filter(person=other):
             PersonFile.objects.get_or_create(person=keep, organization_id=file.organization_id,
                                              defaults={"opened_at": file.opened_at, "opened_by": file.opened_by})
@@ -157,11 +163,25 @@ def person_merge(*, actor: Any, keep_id: int, merge_id: int) -> Person:
         already = set(through.objects.filter(person_id=keep.pk).values_list("intervention_id", flat=True))
         through.objects.filter(person_id=other.pk, intervention_id__in=already).delete()
         through.objects.filter(person_id=other.pk).update(person_id=keep.pk)
+        # A case review that discussed both keeps one item: the merged one's notes join the kept one's.
+        kept_items = dict(CaseReviewItem.objects.filter(person=keep).values_list("review_id", "pk"))
+        for item in CaseReviewItem.objects.filter(person=other, review_id__in=list(kept_items)):
+            CaseReviewNote.objects.filter(item=item).update(item_id=kept_items[item.review_id])
+            item.delete()
+        CaseReviewItem.objects.filter(person=other).update(person=keep)
+        attended = ActivityAttendee.objects.filter(person=keep).values("activity_id")
+        ActivityAttendee.objects.filter(person=other, activity_id__in=attended).delete()
+        ActivityAttendee.objects.filter(person=other).update(person=keep)
+        Mandate.objects.filter(person=other).update(person=keep)
+        if keep.household_id is None and other.household_id is not None:
+            keep.household_id = other.household_id
+            keep.save(update_fields=["household", "updated_at"])
         other.merged_into = keep
         other.save(update_fields=["merged_into", "updated_at"])
         DuplicateSuspect.objects.filter(Q(person=other) | Q(other=other)).update(resolved_at=timezone.now())
+        # The access log is never rewritten: its lines of the merged person are read with the kept one's.
         audit_record(actor=actor, action="person.merge", instance=keep,
-                     after={"person_id": keep.pk, "merged_person_id": other.pk})
+                     after={"person_id": keep.pk, "merged_person_id": other.pk} | moved)
     return keep
 
 
@@ -305,3 +325,16 @@ def consent_revoke(*, actor: Any, consent_id: int, method: str, reason: str = ""
         audit_record(actor=actor, action="consent.revoke", instance=consent, before=before,
                      after=consent_snapshot(consent) | {"referrals_suspended": suspended})
     return consent
+
+
+def duplicate_dismiss(*, actor: Any, suspect_id: int) -> DuplicateSuspect:
+    """A worker judges that two look-alike persons are two different tenants: the suspicion is closed."""
+    from .selectors import duplicate_for_act
+
+    with transaction.atomic():
+        suspect = duplicate_for_act(actor, suspect_id)
+        suspect.resolved_at = timezone.now()
+        suspect.save(update_fields=["resolved_at"])
+        audit_record(actor=actor, action="duplicate.dismiss", instance=suspect,
+                     after={"person_id": suspect.person_id, "other_id": suspect.other_id})
+    return suspect

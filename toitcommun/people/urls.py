@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import privacy_views, views
+from . import duplicate_views, privacy_views, views
 
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("journal-des-acces/", privacy_views.access_log, name="access_log"),
     path("inscrire/", views.person_register_page, name="register"),
+    path("doublons/", duplicate_views.duplicates, name="duplicates"),
+    path("doublons/<int:pk>/", duplicate_views.duplicate, name="duplicate"),
+    path("doublons/<int:pk>/fusionner/", duplicate_views.duplicate_merge, name="duplicate_merge"),
+    path("doublons/<int:pk>/ecarter/", duplicate_views.duplicate_dismiss_view, name="duplicate_dismiss"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/consentements/nouveau/", views.consent_add, name="consent_add"),
     path("consentements/<int:pk>/", views.consent_print, name="consent_print"),

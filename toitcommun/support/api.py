@@ -338,7 +338,14 @@ class CaseReviewItemOut(Schema):
     notes: list[CaseReviewNoteOut]
 
 
-class CaseReviewDetail(CaseReviewOut):
+class CaseReviewDetail(Schema):
+    id: int
+    held_on: datetime.date
+    title: str
+    convening_organization_id: int
+    organization_ids: list[int]
+    categories: list[CategoryCode]
+    item_count: int
     items: list[CaseReviewItemOut]
 
 
