@@ -22,7 +22,13 @@ from toitcommun.directory.models import Service, ServiceStatus
 from toitcommun.housing.models import Building
 from toitcommun.organizations.models import Organization
 from toitcommun.people.models import Person
-from toitcommun.people.services import consent_record, consent_revoke, person_register
+from toitcommun.people.services import (
+    consent_record,
+    consent_revoke,
+    household_add_member,
+    household_create,
+    person_register,
+)
 from toitcommun.support.models import InterventionCategory, Referral, ReferralEvent
 from toitcommun.support.services import (
     case_review_add_person,
@@ -88,6 +94,10 @@ def load_demo_support(orgs: Mapping[str, Organization]) -> int:
             unit=str(100 + index), clientele="")
         persons.append(person)
 
+    # Two households of two tenants each.
+    for first, second in ((persons[1], persons[11]), (persons[2], persons[12])):
+        household = household_create(actor=tech, person_id=first.pk)
+        household_add_member(actor=tech, household_id=household.pk, person_id=second.pk)
     # A tenant registered twice (the same name in the same building): the duplicates page shows them.
     first_name, family_name = _demo_name(0)
     person_register(actor=tech, first_name=first_name, last_name=family_name, phone="",

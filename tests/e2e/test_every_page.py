@@ -65,6 +65,7 @@ NOT_PAGES = {
     "jobs:download": "a file (the XLSX an export job made)",
     "support:referral_act": "POST only: answers the referral's page (walked)",
     "people:duplicate_dismiss": "POST only: answers the duplicates page (walked)",
+    "people:household_remove": "POST only: answers the person's page (walked)",
     "collective:activity_publish": "POST only: answers the activity's page (walked)",
     "collective:activity_cancel": "POST only: answers the activity's page (walked)",
     "collective:plan_action_follow": "POST only: answers the action plan's page (walked)",
@@ -229,6 +230,12 @@ def _duplicate_keep() -> str:
     return f"garder={DuplicateSuspect.objects.get(pk=_duplicate()[0]).other_id}"
 
 
+def _household() -> list[Any]:
+    from toitcommun.people.models import Household
+
+    return [Household.objects.order_by("pk").first().pk]
+
+
 def _synonym_group() -> list[Any]:
     return [SynonymGroup.objects.order_by("pk").first().pk]
 
@@ -357,6 +364,9 @@ VISITS = [
     Visit("support:referral", who="technicienne", args=_referral),
     Visit("support:received", who="intervenante"),
     Visit("people:duplicates", who="technicienne"),
+    Visit("people:households", who="technicienne"),
+    Visit("people:household_new", who="technicienne", query=lambda: f"personne={_tenant()[0]}"),
+    Visit("people:household", who="intervenante", args=_household, query="q=D%C3%A9mo"),
     Visit("people:duplicate", who="technicienne", args=_duplicate),
     Visit("people:duplicate_merge", who="technicienne", args=_duplicate, query=_duplicate_keep),
     Visit("support:referrals_open", who="technicienne"),

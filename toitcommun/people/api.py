@@ -15,10 +15,26 @@ from ninja import Field, Query, Router, Schema, Status
 
 from toitcommun.access.api import actor_of, write_auth
 from toitcommun.api_params import Email, Offset, RecordId, required_text, text
+from toitcommun.errors import NotFound
 
 from .models import CATEGORIES, Category, Consent, Person
-from .selectors import PersonAccess, consents_of, person_get, person_search
-from .services import consent_record, consent_revoke, person_merge, person_register
+from .selectors import (
+    PersonAccess,
+    consents_of,
+    household_get,
+    household_page,
+    person_get,
+    person_search,
+)
+from .services import (
+    consent_record,
+    consent_revoke,
+    household_add_member,
+    household_create,
+    household_remove_member,
+    person_merge,
+    person_register,
+)
 
 router = Router(tags=["people"])
 
@@ -208,3 +224,90 @@ def people_consents(request: HttpRequest, person_id: RecordId) -> list[Consent]:
     _person, consents = consents_of(actor_of(request), person_id)
     return consents
 
+
+
+# ---- households -------------------------------------------------------------------------------
+
+
+class HouseholdMemberOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+
+
+class HouseholdOut(Schema):
+    """Only the members you may name and whose housing you may see."""
+
+    id: int
+    building_id: int | None
+    unit: str
+    members: list[HouseholdMemberOut]
+
+
+class HouseholdList(Schema):
+    items: list[HouseholdOut]
+    count: int
+    page: int
+
+
+class HouseholdIn(Schema):
+    person_id: RecordId = Field(description="Its first member: a person whose file your organization holds")
+    building_id: RecordId | None = Field(None, description="The person's building unless given")
+    unit: text(20) = ""  # type: ignore[valid-type]
+
+
+class MemberIn(Schema):
+    person_id: RecordId
+
+
+class HouseholdFilters(Schema):
+    page: int = Field(1, ge=1, le=50_000)
+
+
+def household_out(household: Any) -> dict[str, Any]:
+    return {"id": household.pk, "building_id": household.building_id, "unit": household.unit,
+            "members": [{"id": p.pk, "first_name": p.first_name, "last_name": p.last_name}
+                        for p in household.shown_members]}
+
+
+def _household(request: HttpRequest, household_id: int) -> dict[str, Any]:
+    household, _accesses = household_get(actor_of(request), household_id)
+    return household_out(household)
+
+
+@router.get("/households", response=HouseholdList, auth=write_auth,
+            summary="Households with a member whose housing you may see (20 a page)", openapi_extra=signed_in())
+def households_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> dict[str, Any]:
+    page = household_page(actor_of(request), page=filters.page)
+    return {"items": [household_out(h) for h in page.object_list], "count": page.paginator.count,
+            "page": page.number}
+
+
+@router.post("/households", response={201: HouseholdOut}, auth=write_auth,
+             summary="Form a household around a person whose file you hold", openapi_extra=signed_in())
+def households_add(request: HttpRequest, payload: HouseholdIn) -> Status:
+    household = household_create(actor=actor_of(request), **payload.model_dump())
+    return Status(201, _household(request, household.pk))
+
+
+@router.get("/households/{household_id}", response=HouseholdOut, auth=write_auth,
+            summary="A household with the members you may see", openapi_extra=signed_in())
+def households_detail(request: HttpRequest, household_id: RecordId) -> dict[str, Any]:
+    return _household(request, household_id)
+
+
+@router.post("/households/{household_id}/members", response=HouseholdOut, auth=write_auth,
+             summary="Add a person whose file you hold", openapi_extra=signed_in())
+def households_add_member(request: HttpRequest, household_id: RecordId, payload: MemberIn) -> dict[str, Any]:
+    household_add_member(actor=actor_of(request), household_id=household_id, person_id=payload.person_id)
+    return _household(request, household_id)
+
+
+@router.post("/households/{household_id}/members/{person_id}/remove", response=HouseholdOut, auth=write_auth,
+             summary="Remove a person whose file you hold", openapi_extra=signed_in())
+def households_remove_member(request: HttpRequest, household_id: RecordId, person_id: RecordId) -> dict[str, Any]:
+    household = household_remove_member(actor=actor_of(request), household_id=household_id, person_id=person_id)
+    try:
+        return _household(request, household_id)
+    except NotFound:  # its last member you may see has left it
+        return {"id": household.pk, "building_id": household.building_id, "unit": household.unit, "members": []}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +38,7 @@ from .models import (
     Category,
     Consent,
     DuplicateSuspect,
+    Household,
     Person,
     PersonFile,
 )
@@ -398,3 +399,61 @@ def with_merged(person_ids: Iterable[int]) -> set[int]:
         frontier = set(Person.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True)) - found
         found |= frontier
     return found
+
+
+# ---- households -------------------------------------------------------------------------------
+
+
+def _housing_visible_q(orgs: Iterable[int]) -> Q:
+    orgs = list(orgs)
+    own = PersonFile.objects.filter(organization_id__in=orgs).values("person_id")
+    shared = active_consents().filter(receiving_organizations__in=orgs, housing=True).values("person_id")
+    return Q(pk__in=own) | Q(pk__in=shared)
+
+
+def households_visible_to(user: Any) -> QuerySet[Household]:
+    """Households with a member whose housing the caller may see (their file, or a consent to housing)."""
+    orgs = support_organizations(user)
+    if not orgs:
+        return Household.objects.none()
+    members = Person.objects.filter(merged_into__isnull=True).filter(_housing_visible_q(orgs)).values("household_id")
+    return Household.objects.filter(pk__in=members).select_related("building")
+
+
+def _members_shown(user: Any) -> Prefetch:
+    """The members a caller is shown: those they may name and whose housing they may see."""
+    orgs = support_organizations(user)
+    return Prefetch("members", queryset=persons_visible_to(user).filter(_housing_visible_q(orgs))
+                    .order_by("last_name", "first_name", "id"), to_attr="shown_members")
+
+
+def household_page(user: Any, *, page: Any = 1) -> Page:
+    """A page of the caller's households with the members they may see, each member shown logged."""
+    rows = households_visible_to(user).prefetch_related(_members_shown(user)).order_by("-id")
+    result = Paginator(rows, PAGE_SIZE).get_page(page)
+    _log_members(user, AccessAction.LIST, list(result.object_list))
+    return result
+
+
+def _log_members(user: Any, action: str, households: list[Household]) -> dict[int, PersonAccess]:
+    ids = [p.pk for h in households for p in h.shown_members]  # type: ignore[attr-defined]
+    accesses = person_accesses(user, ids)
+    log_reads(user, action, [accesses[p.pk].read([Category.IDENTITY, Category.HOUSING], record_type="household",
+                                                 record_id=h.pk)
+                             for h in households for p in h.shown_members])  # type: ignore[attr-defined]
+    return accesses
+
+
+def household_get(user: Any, household_id: int) -> tuple[Household, dict[int, PersonAccess]]:
+    """One household with the members the caller may see (each logged); NotFound otherwise."""
+    household = households_visible_to(user).prefetch_related(_members_shown(user)).filter(pk=household_id).first()
+    if household is None:
+        raise NotFound(_("Ce ménage n'existe pas ou vous n'y avez pas accès."))
+    return household, _log_members(user, AccessAction.VIEW, [household])
+
+
+def household_for_act(user: Any, household_id: int) -> Household:
+    household = households_visible_to(user).filter(pk=household_id).first()
+    if household is None:
+        raise NotFound(_("Ce ménage n'existe pas ou vous n'y avez pas accès."))
+    return household

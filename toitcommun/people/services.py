@@ -36,7 +36,7 @@ from .models import (
     RevocationMethod,
 )
 from .rules import acting_organization
-from .selectors import consent_for_act, person_for_act, possible_duplicates
+from .selectors import consent_for_act, household_for_act, person_for_act, possible_duplicates
 
 
 def phone_key(phone: str) -> str:
@@ -338,3 +338,68 @@ def duplicate_dismiss(*, actor: Any, suspect_id: int) -> DuplicateSuspect:
         audit_record(actor=actor, action="duplicate.dismiss", instance=suspect,
                      after={"person_id": suspect.person_id, "other_id": suspect.other_id})
     return suspect
+
+
+# ---- households -------------------------------------------------------------------------------
+
+
+def _own_person(actor: Any, person_id: int) -> Person:
+    person, access = person_for_act(actor, person_id)
+    if not access.own:
+        raise PermissionRefused(_("Seule une organisation qui tient le dossier de cette personne peut changer "
+                                  "son ménage."))
+    return person
+
+
+def household_create(*, actor: Any, person_id: int, building_id: int | None = None, unit: str = "") -> Household:
+    """A household is formed around a person whose file the organization holds (they become its first member).
+
+    Its building and unit are the person's unless given.
+    """
+    errors: dict[str, list[str]] = {}
+    unit = _text(errors, "unit", unit, 20)
+    building = None
+    if building_id is not None:
+        building = Building.objects.filter(pk=building_id).first()
+        if building is None:
+            errors["building_id"] = [_("Cet immeuble n'existe pas.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        person = _own_person(actor, person_id)
+        household = Household.objects.create(building=building or person.building, unit=unit or person.unit)
+        person.household = household
+        person.save(update_fields=["household", "updated_at"])
+        audit_record(actor=actor, action="household.create", instance=household,
+                     after={"household_id": household.pk, "person_id": person.pk,
+                            "building_id": household.building_id})
+    return household
+
+
+def household_add_member(*, actor: Any, household_id: int, person_id: int) -> Household:
+    """A person whose file the organization holds joins a household it may see (leaving any other)."""
+    with transaction.atomic():
+        household = household_for_act(actor, household_id)
+        person = _own_person(actor, person_id)
+        if person.household_id == household.pk:
+            raise ValidationFailed({"person_id": [_("Cette personne fait déjà partie de ce ménage.")]})
+        before = {"household_id": person.household_id}
+        person.household = household
+        person.save(update_fields=["household", "updated_at"])
+        audit_record(actor=actor, action="household.add_member", instance=household, before=before,
+                     after={"household_id": household.pk, "person_id": person.pk})
+    return household
+
+
+def household_remove_member(*, actor: Any, household_id: int, person_id: int) -> Household:
+    """A person whose file the organization holds leaves a household."""
+    with transaction.atomic():
+        household = household_for_act(actor, household_id)
+        person = _own_person(actor, person_id)
+        if person.household_id != household.pk:
+            raise ValidationFailed({"person_id": [_("Cette personne ne fait pas partie de ce ménage.")]})
+        person.household = None
+        person.save(update_fields=["household", "updated_at"])
+        audit_record(actor=actor, action="household.remove_member", instance=household,
+                     before={"household_id": household.pk}, after={"household_id": None, "person_id": person.pk})
+    return household
