@@ -95,9 +95,9 @@ def load_demo_support(orgs: Mapping[str, Organization]) -> int:
         persons.append(person)
 
     # Two households of two tenants each.
-    for first, second in ((persons[1], persons[11]), (persons[2], persons[12])):
-        household = household_create(actor=tech, person_id=first.pk)
-        household_add_member(actor=tech, household_id=household.pk, person_id=second.pk)
+    for head, member in ((persons[1], persons[11]), (persons[2], persons[12])):
+        household = household_create(actor=tech, person_id=head.pk)
+        household_add_member(actor=tech, household_id=household.pk, person_id=member.pk)
     # A tenant registered twice (the same name in the same building): the duplicates page shows them.
     first_name, family_name = _demo_name(0)
     person_register(actor=tech, first_name=first_name, last_name=family_name, phone="",
