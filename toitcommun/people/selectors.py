@@ -339,3 +339,23 @@ def possible_duplicates(user: Any, person: Person) -> list[Person]:
     if person.phone_key:
         match |= Q(phone_key=person.phone_key)
     return list(persons_visible_to(user).filter(match).exclude(pk=person.pk)[:10])
+
+
+def consent_scan_get(user: Any, consent_id: int) -> tuple[Consent, Any]:
+    """A consent's signed-form scan, to whoever may see the consent (logged as a view of it); else NotFound."""
+    from .models import ConsentScan
+
+    consent, access = consent_get(user, consent_id, action=AccessAction.VIEW)
+    scan = ConsentScan.objects.filter(consent=consent).first()
+    if scan is None:
+        raise NotFound(_("Aucun formulaire signé n'est joint à ce consentement."))
+    log_reads(user, AccessAction.VIEW, [access.read(consent.categories, record_type="consent_scan",
+                                                    record_id=consent.pk)])
+    return consent, scan
+
+
+def consent_scan_attached(consent: Consent) -> bool:
+    """Whether a signed form is attached to a consent the caller already reads (its size, not its bytes)."""
+    from .models import ConsentScan
+
+    return ConsentScan.objects.filter(consent=consent).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import research_views, views
 
 app_name = "support"
 urlpatterns = [
@@ -9,5 +9,7 @@ urlpatterns = [
     path("references/nouvelle/", views.referral_add, name="referral_add"),
     path("references/recues/", views.received_page, name="received"),
     path("references/<int:pk>/", views.referral_page, name="referral"),
+    path("recherche/", research_views.research_page, name="research"),
+    path("recherche/export.<str:fmt>", research_views.research_export, name="research_export"),
     path("references/<int:pk>/<slug:act>/", views.referral_act, name="referral_act"),
 ]
