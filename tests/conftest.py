@@ -40,7 +40,7 @@ def flush_lifts_the_audit_guard():
         elif self.connection.vendor == "sqlite":
             with self.connection.cursor() as cursor:
                 cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                               f"AND tbl_name IN ({', '.join(repr(t) for t in guarded)})")
+                               "AND tbl_name IN (%s, %s, %s, %s)", guarded)
                 triggers = cursor.fetchall()
             sql_list = [*(f"DROP TRIGGER {name}" for name, _sql in triggers), *sql_list,
                         *(sql for _name, sql in triggers)]

@@ -67,7 +67,7 @@ class IncidentForm(forms.ModelForm):
             self.initial["categories"] = self.instance.categories
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         today = timezone.localdate()
         for name in DATES:
             value = data.get(name)
@@ -155,7 +155,7 @@ def incident_update(*, actor: Any, incident_id: int, version: Any, **fields: Any
         if current is None:
             raise NotFound(_("Cet incident n'existe pas ou vous n'y avez pas accès."))
         if current.version != expected:
-            raise VersionConflict(IncidentForm(instance=current).initial | {"categories": current.categories},
+            raise VersionConflict({**IncidentForm(instance=current).initial, "categories": current.categories},
                                   current.version)
         before = incident_snapshot(current)
         form = _validated(fields, instance=current)

@@ -33,7 +33,7 @@ from toitcommun.people.models import (
 from .models import OPEN_STATES, Intervention, Referral, ReferralEvent, ReferralState
 
 CHUNK = 500
-RULES = {
+RULES: dict[str, str] = {
     RetentionCategory.NOTES: "notes: {years} an(s) après la dernière intervention de l'organisation auprès de la personne",
     RetentionCategory.SUMMARIES: "summaries: {years} an(s) après la dernière intervention de l'organisation auprès de "
                                  "la personne",
@@ -160,7 +160,7 @@ def _scans_due(cutoff: datetime.date) -> Iterator[Due]:
 def due_on(today: datetime.date, years: dict[str, int] | None = None) -> dict[str, list[Due]]:
     """Every record due for destruction on ``today``, by category, under the rules' periods."""
     years = years or settings.RETENTION_YEARS
-    cut = {category: years_before(today, years[category]) for category in RULES}
+    cut: dict[str, datetime.date] = {category: years_before(today, years[category]) for category in RULES}
     return {
         RetentionCategory.NOTES: list(_interventions_due(RetentionCategory.NOTES, "notes", cut["notes"])),
         RetentionCategory.SUMMARIES: list(_interventions_due(RetentionCategory.SUMMARIES, "summary",

@@ -292,9 +292,9 @@ def person_complete_file(user: Any, person_id: int, *, action: str = AccessActio
     """
     orgs = file_organizations(user, person_id)
     if not orgs:
-        person = Person.objects.filter(pk=person_id).values_list("pk", flat=True).first()
+        exists = Person.objects.filter(pk=person_id).exists()
         log_reads(user, action, [Read(record_type="person_file", record_id=person_id, person_id=person_id,
-                                      outcome=AccessOutcome.DENIED if person else AccessOutcome.NOT_FOUND)])
+                                      outcome=AccessOutcome.DENIED if exists else AccessOutcome.NOT_FOUND)])
         raise NotFound(_("Cette personne n'existe pas ou vous n'y avez pas accès."))
     org_id = orgs[0]
     person = Person.objects.select_related("building", "building__municipality").get(pk=person_id)
@@ -402,11 +402,12 @@ def research_counts(user: Any, *, year: int) -> dict[str, list[tuple[Any, ...]]]
     through = Intervention.persons.through
     by_person = list(through.objects.filter(intervention__in=in_year.filter(building__isnull=True))
                      .annotate(month=TruncMonth("intervention__date"))
-                     .values_list("person__building__municipality__mrc__code", "month", "intervention__category")
+                     .values_list("person__building__municipality__mrc__code", "month",  # type: ignore[misc]
+                                  "intervention__category")
                      .annotate(n=Count("intervention_id", distinct=True)).order_by())
     reached = list(through.objects.filter(intervention__in=in_year)
                    .annotate(month=TruncMonth("intervention__date"))
-                   .values_list("person__building__municipality__mrc__code", "month")
+                   .values_list("person__building__municipality__mrc__code", "month")  # type: ignore[misc]
                    .annotate(n=Count("person_id", distinct=True)).order_by())
     reached_year = list(through.objects.filter(intervention__in=in_year)
                         .values_list("person__building__municipality__mrc__code")
