@@ -16,17 +16,20 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from toitcommun.access.services import audit_record
 from toitcommun.people.models import (
+    Consent,
     ConsentScan,
     DestructionRecord,
     Person,
+    PersonFile,
     RetentionCategory,
 )
 
@@ -134,11 +137,19 @@ def _referrals_due(cutoff: datetime.date, today: datetime.date) -> Iterator[Due]
 
 def _persons_due(cutoff: datetime.date) -> Iterator[Due]:
     has_contact = ~Q(phone="") | ~Q(email="") | ~Q(languages="")
-    candidates = list(Person.objects.filter(has_contact, created_at__date__lte=cutoff)
-                      .annotate(last_intervention=Max("interventions__date"), last_consent=Max("consents__ends_on"),
-                                last_referral=Max("referrals__events__at"),
-                                holder=Min("files__organization_id"))
-                      .values_list("pk", "created_at", "last_intervention", "last_consent", "last_referral", "holder"))
+
+    def latest(rows: Any, field: str) -> Subquery:
+        # One subquery per kind of activity: joining them all would multiply the rows by each other.
+        return Subquery(rows.order_by(f"-{field}").values(field)[:1])
+
+    through = Intervention.persons.through
+    candidates = list(Person.objects.filter(has_contact, created_at__date__lte=cutoff).annotate(
+        last_intervention=latest(through.objects.filter(person_id=OuterRef("pk")), "intervention__date"),
+        last_consent=latest(Consent.objects.filter(person_id=OuterRef("pk")), "ends_on"),
+        last_referral=latest(ReferralEvent.objects.filter(referral__person_id=OuterRef("pk")), "at"),
+        holder=Subquery(PersonFile.objects.filter(person_id=OuterRef("pk")).order_by("opened_at", "id")
+                        .values("organization_id")[:1]),
+    ).values_list("pk", "created_at", "last_intervention", "last_consent", "last_referral", "holder"))
     for pk, created, last_intervention, last_consent, last_referral, holder in candidates:
         dates = [timezone.localdate(created), last_intervention, last_consent,
                  timezone.localdate(last_referral) if last_referral else None]
