@@ -110,7 +110,7 @@ def caseload_pages() -> list[Page]:
                                                               defaults={"first_name": "Banc", "last_name": "Essai"})
     RoleAssignment.objects.get_or_create(user=worker, role=Role.WORKER, organization=office)
     session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(worker.pk), settings.AUTHENTICATION_BACKENDS[0]
+    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(worker.pk), settings.AUTHENTICATION_BACKENDS[-1]  # the model backend (axes is first)
     session[HASH_SESSION_KEY] = worker.get_session_auth_hash()
     session.create()
     return [Page("caseload /soutien/ (signed in, empty)", ["/soutien/"],
