@@ -154,9 +154,14 @@ def person_merge(*, actor: Any, keep_id: int, merge_id: int) -> Person:
         PersonFile.objects.filter(person=other).delete()
         Consent.objects.filter(person=other).update(person=keep)
         Referral.objects.filter(person=other).update(person=keep)
+        from toitcommun.support.rollups import rollup_participants_removed
+
         through = Intervention.persons.through
         already = set(through.objects.filter(person_id=keep.pk).values_list("intervention_id", flat=True))
-        through.objects.filter(person_id=other.pk, intervention_id__in=already).delete()
+        both = through.objects.filter(person_id=other.pk, intervention_id__in=already)
+        # The interventions that named both now name one person: their month's roll-up counts one fewer.
+        rollup_participants_removed(both.values_list("intervention_id", flat=True))
+        both.delete()
         through.objects.filter(person_id=other.pk).update(person_id=keep.pk)
         other.merged_into = keep
         other.save(update_fields=["merged_into", "updated_at"])
