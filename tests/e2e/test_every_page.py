@@ -339,6 +339,8 @@ VISITS = [
     Visit("support:referral_add", who="technicienne", query=lambda: f"personne={_tenant()[0]}"),
     Visit("support:referral", who="technicienne", args=_referral),
     Visit("support:received", who="intervenante"),
+    Visit("support:statistics", who="technicienne"),
+    Visit("support:statistics", who="chercheure", label="support-statistics-research"),
     Visit("people:access_log", who="rprp.omh"),
     Visit("people:file_request", who="rprp.omh"),
     Visit("people:file_print", who="rprp.omh", args=_tenant),

@@ -16,12 +16,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
+from django.utils.translation import gettext as _
 
-from .models import Intervention, InterventionMonthly
+from toitcommun.access.models import Role
+from toitcommun.access.rules import has_role
+from toitcommun.errors import PermissionRefused
+from toitcommun.organizations.models import Organization
+from toitcommun.people.rules import support_organizations
+from toitcommun.territory.models import Mrc
+
+from .models import Intervention, InterventionCategory, InterventionMonthly
 
 Key = tuple[int, str, str, str, datetime.date]  # organization, region, MRC, category, month
 Figures = tuple[int, int, int]  # interventions, minutes, participants
@@ -143,3 +152,79 @@ def interventions_by_category_and_mrc(year: int, organization: Any = None) -> li
                 .annotate(interventions=Sum("interventions"), minutes=Sum("minutes"),
                           participants=Sum("participants"))
                 .filter(interventions__gt=0).order_by("mrc_code", "category"))
+
+
+# ---- the statistics page -------------------------------------------------------------------------
+
+# De-identified figures: a cell of fewer interventions than this is shown as "fewer than", not counted.
+SMALL_CELL = 5
+
+
+@dataclass
+class StatisticsRow:
+    mrc_code: str
+    mrc_name: str
+    cells: dict[str, int | None]  # category → interventions (None: suppressed)
+    total: int | None
+    minutes: int | None
+    participants: int | None
+
+
+@dataclass
+class Statistics:
+    year: int
+    research: bool  # de-identified: every organization, small cells suppressed
+    organizations: list[str]
+    categories: list[tuple[str, str]]
+    rows: list[StatisticsRow]
+    total: int
+    small_cell: int = SMALL_CELL
+
+
+def statistics_scope(user: Any) -> tuple[bool, frozenset[int]]:
+    """(research, organizations): a worker or staff of a support organization sees their organizations'
+    own figures; a researcher every organization's, de-identified; anyone else is refused."""
+    orgs = support_organizations(user)
+    if orgs:
+        return False, orgs
+    if has_role(user, [Role.RESEARCHER]):
+        return True, frozenset()
+    raise PermissionRefused(_("Ces statistiques sont réservées au personnel des organisations qui suivent des "
+                              "locataires et aux chercheur·es."))
+
+
+def intervention_statistics(user: Any, year: int) -> Statistics:
+    """Interventions of a year by MRC and category, read from the roll-ups, as the caller may see them."""
+    research, orgs = statistics_scope(user)
+    figures: list[dict[str, Any]] = []
+    if research:
+        figures = interventions_by_category_and_mrc(year)
+    else:
+        for org in sorted(orgs):
+            figures.extend(interventions_by_category_and_mrc(year, organization=org))
+    per_mrc: dict[str, dict[str, list[int]]] = {}
+    for row in figures:
+        cell = per_mrc.setdefault(row["mrc_code"], {}).setdefault(row["category"], [0, 0, 0])
+        cell[0] += row["interventions"]
+        cell[1] += row["minutes"]
+        cell[2] += row["participants"]
+    names = dict(Mrc.objects.filter(code__in=[c for c in per_mrc if c]).values_list("code", "name"))
+    rows = []
+    for code, cells in per_mrc.items():
+        total = sum(c[0] for c in cells.values())
+        shown: dict[str, int | None] = {k: (c[0] if not research or c[0] >= SMALL_CELL else None)
+                                        for k, c in cells.items()}
+        # A suppressed cell could be found again by subtracting the others from the row's total: the row's
+        # totals go too.
+        small = research and (total < SMALL_CELL or None in shown.values())
+        rows.append(StatisticsRow(
+            mrc_code=code, mrc_name=names.get(code, "") if code else "", cells=shown,
+            total=None if small else total,
+            minutes=None if small else sum(c[1] for c in cells.values()),
+            participants=None if small else sum(c[2] for c in cells.values())))
+    rows.sort(key=lambda r: (r.mrc_code == "", r.mrc_name, r.mrc_code))
+    organizations = [] if research else list(
+        Organization.objects.filter(pk__in=orgs).order_by("name").values_list("name", flat=True))
+    return Statistics(year=year, research=research, organizations=organizations,
+                      categories=[(c.value, str(c.label)) for c in InterventionCategory],
+                      rows=rows, total=sum(r.total or 0 for r in rows))
