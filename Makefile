@@ -57,6 +57,7 @@ lint: install
 # SQLite (var/bench.sqlite3); with BENCH_DATABASE_URL=postgres://…/…bench… the same again on PostgreSQL.
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/run.py --only support
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then $(PY) bench/run.py --database-url "$(BENCH_DATABASE_URL)"; fi
 
 messages: install

@@ -86,9 +86,39 @@ def service_urls(count: int = 8) -> list[str]:
     return [f"/repertoire/services/{quote(str(pk))}/" for pk in ids]
 
 
-# Pages of later issues add themselves here (e.g. the caseload, which needs a signed-in session
-# cookie in Page.headers): a function returning Page objects. Keep each a line.
-EXTRA_PAGES: list[Callable[[], list[Page]]] = []
+def caseload_pages() -> list[Page]:
+    """A worker's caseload, /soutien/, signed in: a session made for a worker of the bench's first housing
+    office (its cookie in every request). The bench database follows no one: this is the page's own cost
+    (queries, template) with an empty caseload; bench/support.py times a full caseload on its own world."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+
+    from toitcommun.access.models import Role, RoleAssignment
+    from toitcommun.organizations.models import Organization, OrganizationKind
+
+    office = Organization.objects.filter(kind=OrganizationKind.HOUSING_OFFICE).order_by("pk").first()
+    if office is None:
+        return []
+    worker, _created = get_user_model().objects.get_or_create(username="bench.worker",
+                                                              defaults={"first_name": "Banc", "last_name": "Essai"})
+    RoleAssignment.objects.get_or_create(user=worker, role=Role.WORKER, organization=office)
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(worker.pk), settings.AUTHENTICATION_BACKENDS[-1]  # the model backend (axes is first)
+    session[HASH_SESSION_KEY] = worker.get_session_auth_hash()
+    session.create()
+    return [Page("caseload /soutien/ (signed in, empty)", ["/soutien/"],
+                 headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}, public=False)]
+
+
+# Pages of later issues add themselves here: a function returning Page objects. Keep each a line.
+EXTRA_PAGES: list[Callable[[], list[Page]]] = [caseload_pages]
 
 
 def pages() -> list[Page]:

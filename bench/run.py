@@ -1,6 +1,6 @@
 """How fast are the housing summary and the directory search on a province-sized world? (`make bench`)
 
-    .venv/bin/python bench/run.py [--reps 30] [--searches 200] [--only housing|directory|places|load|collective]
+    .venv/bin/python bench/run.py [--reps 30] [--searches 200] [--only housing|directory|places|load|collective|support]
                                   [--database-url URL] [--explain CODE] [--explain-search N]
 
 Times housing_summary() against one hand-written SQL statement that computes
@@ -566,10 +566,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--date", type=datetime.date.fromisoformat, default=generate.BENCH_DATE)
     parser.add_argument("--searches", type=int, default=200, help="drawn directory searches (text, territory,"
                         " category)")
-    parser.add_argument("--only", choices=("housing", "directory", "load", "places", "collective"),
+    parser.add_argument("--only", choices=("housing", "directory", "load", "places", "collective", "support"),
                         help="run one part only")
     load.add_arguments(parser)
-    parser.add_argument("--scale", type=float, default=1.0, help="collective: 1 = 300,000 activities (bench/collective.py)")
+    parser.add_argument("--scale", type=float, default=1.0, help="collective: 1 = 300,000 activities (bench/collective.py); "
+                        "support: 1 = 2,000,000 interventions (bench/support.py)")
     parser.add_argument("--database-url", help="default: sqlite:///var/bench.sqlite3")
     parser.add_argument("--explain", metavar="CODE", help="print the query plans for this territory, then stop")
     parser.add_argument("--explain-search", metavar="N", type=int,
@@ -579,6 +580,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench import collective
         return collective.main([f"--scale={args.scale}", f"--reps={args.reps}"]
                                + ([f"--database-url={args.database_url}"] if args.database_url else []))
+
+    if args.only == "support":  # its own database and world: bench/support.py
+        from bench import support
+        return support.main([f"--scale={args.scale}", f"--reps={args.reps}"]
+                            + ([f"--database-url={args.database_url}"] if args.database_url else []))
 
     url = generate.configure(args.database_url)
     counts = generate.ensure(url)

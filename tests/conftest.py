@@ -21,7 +21,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session", autouse=True)
 def flush_lifts_the_audit_guard():
-    """Transactional tests empty every table when they end, the append-only audit and access logs included.
+    """Transactional tests empty every table when they end, the append-only audit and access logs included
+    (and the facts of destruction and the incident register, which are never deleted either).
 
     The database refuses that (TRUNCATE on PostgreSQL, DELETE on SQLite), as it
     should in production; for the test harness alone, the flush lifts the audit
@@ -29,7 +30,8 @@ def flush_lifts_the_audit_guard():
     """
     ops = type(connection.ops)
     original = ops.execute_sql_flush
-    guarded = ("access_auditevent", "people_accesslogentry")
+    guarded = ("access_auditevent", "people_accesslogentry", "people_destructionrecord",
+               "people_confidentialityincident")
 
     def execute_sql_flush(self, sql_list):
         if self.connection.vendor == "postgresql":
@@ -38,7 +40,7 @@ def flush_lifts_the_audit_guard():
         elif self.connection.vendor == "sqlite":
             with self.connection.cursor() as cursor:
                 cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                               "AND tbl_name IN ('access_auditevent', 'people_accesslogentry')")
+                               "AND tbl_name IN (%s, %s, %s, %s)", guarded)
                 triggers = cursor.fetchall()
             sql_list = [*(f"DROP TRIGGER {name}" for name, _sql in triggers), *sql_list,
                         *(sql for _name, sql in triggers)]

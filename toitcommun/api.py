@@ -38,6 +38,7 @@ from toitcommun.errors import (
 from toitcommun.housing.api import router as housing_router
 from toitcommun.organizations.api import router as organizations_router
 from toitcommun.people.api import router as people_router
+from toitcommun.people.duties_api import router as duties_router
 from toitcommun.people.privacy_api import router as privacy_router
 from toitcommun.support.api import router as support_router
 from toitcommun.territory.api import router as territory_router
@@ -88,6 +89,7 @@ api.add_router("/hsds", hsds_router)
 api.add_router("/directory", directory_router)
 api.add_router("", people_router)
 api.add_router("", privacy_router)
+api.add_router("", duties_router)
 api.add_router("", support_router)
 api.add_router("", collective_router)
 

@@ -25,6 +25,7 @@ from toitcommun.access.services import audit_record
 from toitcommun.demo_activities import load_demo_activities
 from toitcommun.demo_collective import load_demo_collective
 from toitcommun.demo_directory import load_demo_directory
+from toitcommun.demo_privacy import load_demo_privacy
 from toitcommun.demo_support import load_demo_support
 from toitcommun.housing.models import AvailabilitySnapshot, Building, UnitGroup
 from toitcommun.housing.rollups import rollups_refresh
@@ -232,6 +233,7 @@ def load_demo() -> list[Account]:
                      object_label="Chaudière-Appalaches 2013–2016", after={"sites": created_sites})
     load_demo_directory(orgs)
     load_demo_support(orgs)
+    load_demo_privacy(orgs)
     load_demo_collective(orgs)
     load_demo_activities()
     return ACCOUNTS

@@ -45,6 +45,8 @@ PAGES = re.compile(
     r"|logement/(?:disponibles|parc)/[^/]+/(?:carte\.json)?"
     r"|territoires/(?:[^/]+/)?"
     r"|organisations/(?:\d+/)?"
+    # A month of activities of a territory, a building or a group (the month asked, or today's).
+    r"|vie-collective/calendrier/(?:(?:immeuble|groupe)/)?[^/]+/"
     r")$"
 )
 API_READS = re.compile(r"^/api/v1/(?!auth/)")

@@ -307,6 +307,24 @@ CONSENT_MAX_DAYS = int(os.environ.get("CONSENT_MAX_DAYS", "366"))
 # A referral sent and not answered within this many days has expired: computed when read, no job to run.
 REFERRAL_ANSWER_DAYS = int(os.environ.get("REFERRAL_ANSWER_DAYS", "14"))
 
+# How long each category of personal information is kept, in years, before `manage.py apply_retention`
+# destroys it (docs/retention.md says why these defaults). Counted from:
+# - notes, summaries: the person's last intervention with the organization that wrote them;
+# - referral_reasons: the referral's last step, once it is no longer open;
+# - contact (phone, e-mail, languages): the person's last activity anywhere (intervention, referral, consent);
+# - consent_scans: the end (or revocation) of the consent the signed form proves.
+RETENTION_YEARS = {
+    "notes": int(os.environ.get("RETENTION_NOTES_YEARS", "2")),
+    "summaries": int(os.environ.get("RETENTION_SUMMARIES_YEARS", "5")),
+    "referral_reasons": int(os.environ.get("RETENTION_REFERRAL_REASONS_YEARS", "5")),
+    "contact": int(os.environ.get("RETENTION_CONTACT_YEARS", "3")),
+    "consent_scans": int(os.environ.get("RETENTION_CONSENT_SCANS_YEARS", "5")),
+}
+# Research exports: a cell counting fewer than this many (but more than none) is shown as "< N".
+RESEARCH_MIN_CELL = int(os.environ.get("RESEARCH_MIN_CELL", "5"))
+# A signed consent form's scan (PDF, JPEG or PNG) is at most this many bytes.
+CONSENT_SCAN_MAX_BYTES = int(os.environ.get("CONSENT_SCAN_MAX_BYTES", str(5 * 1024 * 1024)))
+
 # Map tiles: the site map degrades to the table when these cannot load.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get(

@@ -85,6 +85,9 @@ NOT_PAGES = {
     "collective:governance_export": "a file (CSV or XLSX of a group's decisions and follow-ups)",
     "collective:plan_objective_add": "POST only: answers the action plan's page (walked), with the form's errors there",
     "collective:plan_action_add": "POST only: answers the action plan's page (walked), with the form's errors there",
+    "people:file_json": "a JSON file: a person's complete file (its printable page is walked)",
+    "people:consent_scan": "a file (the signed form's scan), served after the consent's visibility check",
+    "support:research_export": "a CSV or XLSX file of the research tables (the page is walked)",
 }
 
 
@@ -129,7 +132,7 @@ def _retired_service() -> list[Any]:
 
 def _password_reset_link() -> list[Any]:
     """A valid reset link of an account nobody signs in with during the walk (signing in changes the token)."""
-    user = get_user_model().objects.get(username="chercheure")
+    user = get_user_model().objects.get(username="oc.cisss")
     return [urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)]
 
 
@@ -197,6 +200,12 @@ def _consent() -> list[Any]:
     from toitcommun.people.models import Consent
 
     return [Consent.objects.filter(person_id=_tenant()[0]).order_by("pk").first().pk]
+
+
+def _incident() -> list[Any]:
+    from toitcommun.people.models import ConfidentialityIncident
+
+    return [ConfidentialityIncident.objects.order_by("pk").first().pk]
 
 
 def _referral() -> list[Any]:
@@ -375,7 +384,17 @@ VISITS = [
     Visit("support:review", who="intervenante", args=_case_review),
     Visit("support:review_add_person", who="technicienne", args=_case_review, query="q=D%C3%A9mo"),
     Visit("support:review_note", who="oc.cisss", args=_case_review_item),
+    Visit("support:statistics", who="technicienne"),
+    Visit("support:statistics", who="chercheure", label="support-statistics-research"),
     Visit("people:access_log", who="rprp.omh"),
+    Visit("people:file_request", who="rprp.omh"),
+    Visit("people:file_print", who="rprp.omh", args=_tenant),
+    Visit("people:incidents", who="rprp.omh"),
+    Visit("people:incident_add", who="rprp.omh"),
+    Visit("people:incident", who="rprp.omh", args=_incident),
+    Visit("people:destructions", who="rprp.omh"),
+    Visit("people:consent_scan_add", who="technicienne", args=_consent),
+    Visit("support:research", who="chercheure"),
     Visit("collective:activity_create", who="locataires.tm"),
     Visit("collective:activity_edit", who=ADMIN, args=_activity),
     Visit("collective:activity_attendance", who=ADMIN, args=_activity),

@@ -138,3 +138,54 @@ def test_off_when_seconds_is_zero(demo, public_cache, settings):
     settings.PUBLIC_CACHE_SECONDS = 0
     Client().get("/repertoire/")
     assert "X-Public-Cache" not in Client().get("/repertoire/")
+
+
+def test_a_calendar_is_kept_until_an_activity_changes(demo, public_cache):
+    """A territory's, a building's and a group's month are kept for anonymous visitors; cancelling an
+    activity is seen on the next request."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from toitcommun.collective.activity_services import activity_cancel
+    from toitcommun.collective.models import Activity
+
+    activity = (Activity.objects.filter(state="published", is_public=True, municipality__code="31084")
+                .order_by("starts_at").first())
+    assert activity is not None
+    month = timezone.localtime(activity.starts_at).strftime("%Y-%m")
+    url = f"/vie-collective/calendrier/31084/?mois={month}"
+    first = Client().get(url)
+    assert first.status_code == 200 and "X-Public-Cache" not in first and not first.cookies
+    assert activity.title in first.content.decode() and "annulée" not in first.content.decode()
+    assert Client().get(url)["X-Public-Cache"] == "hit"
+    others = [f"/vie-collective/calendrier/immeuble/{b.pk}/?mois={month}" for b in activity.buildings.all()[:1]]
+    others += [f"/vie-collective/calendrier/groupe/{activity.group_id}/?mois={month}"] if activity.group_id else []
+    for other in others:
+        assert Client().get(other).status_code == 200
+        assert Client().get(other)["X-Public-Cache"] == "hit", other
+
+    activity_cancel(actor=get_user_model().objects.get(username="admin"), activity_id=activity.pk)
+
+    after = Client().get(url)
+    assert "X-Public-Cache" not in after
+    assert "annulée" in after.content.decode()
+
+
+def test_a_vacancy_report_is_on_the_next_request_of_a_kept_page_read_from_the_rollups(demo, public_cache, coordinator):
+    """The available-housing page for today adds up the roll-ups: a report changes them and ends the kept copy."""
+    from django.utils import timezone
+
+    url = "/logement/disponibles/12/"
+    first = Client().get(url)
+    assert Client().get(url)["X-Public-Cache"] == "hit"
+    building = Building.objects.filter(municipality__code="31084").order_by("pk").first()
+    group = building.unit_groups.order_by("pk").first()
+    summary = first.context["summary"]
+    availability_report(actor=coordinator, building_id=building.pk, data={
+        "clientele": group.clientele, "as_of": timezone.localdate().isoformat(), "vacant_units": 0,
+        "waiting_list": 4321})
+    after = Client().get(url)
+    assert "X-Public-Cache" not in after
+    # The report is today's: the figures of that building and clientele are no longer stale.
+    assert after.context["summary"].stale_units < summary.stale_units
+    assert after.context["summary"].latest_report == timezone.localdate()

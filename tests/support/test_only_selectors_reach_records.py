@@ -16,7 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from toitcommun.api import api
 
 SENSITIVE = ("Person", "Household", "PersonFile", "DuplicateSuspect", "Consent", "AccessLogEntry",
-             "Intervention", "Referral", "ReferralEvent", "CaseReview", "CaseReviewItem", "CaseReviewNote")
+             "Intervention", "Referral", "ReferralEvent", "CaseReview", "CaseReviewItem", "CaseReviewNote",
+             "ConsentScan", "DestructionRecord")
 DIRECT = re.compile(r"\b(" + "|".join(SENSITIVE) + r")\s*\.\s*(objects|_default_manager|_base_manager)\b")
 # The scoped ways in: they are what the routes must call.
 ALLOWED = {"toitcommun.people.selectors", "toitcommun.support.selectors", "toitcommun.people.services",

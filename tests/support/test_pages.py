@@ -163,3 +163,21 @@ def test_one_page_view_of_a_person_writes_exactly_one_access_log_row_carrying_it
     rows = list(AccessLogEntry.objects.order_by("-id")[:AccessLogEntry.objects.count() - before])
     assert [(r.record_type, r.action, r.basis, r.consent_id, r.outcome) for r in rows] == [
         ("person", "view", "consent", given.pk, "allowed")]
+
+
+def test_the_person_page_answers_in_constant_queries(world, django_assert_num_queries,
+                                                    django_assert_max_num_queries):
+    consent(world)
+    client = signed_in(world.office_worker)
+    url = reverse("people:detail", args=[world.person.pk])
+    intervention(world, follow_up_on=today())
+    client.get(url)
+    with django_assert_max_num_queries(24) as first:  # 22 on SQLite: person, access, consents, page, count, referrals, log…
+        client.get(url)
+    for i in range(25):
+        intervention(world, category="crisis" if i % 2 else "welcome")
+        support.referral_create(actor=world.office_worker, person_id=world.person.pk,
+                                service_id=world.entraide_service.pk, reason="Motif fictif")
+    consent(world, receivers=[world.cisss])
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert client.get(url).status_code == 200

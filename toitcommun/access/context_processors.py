@@ -13,6 +13,7 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "works_with_tenants": _works_with_tenants(user),
         "is_privacy_officer": bool(user is not None and user.is_authenticated
                                    and rules.has_role(user, ["privacy_officer"])),
+        "is_researcher": bool(user is not None and user.is_authenticated and rules.has_role(user, ["researcher"])),
         "can_import_housing": bool(
             rules.is_administrator(user)
             or rules.has_role(user, ["regional_coordinator", "organization_staff"])

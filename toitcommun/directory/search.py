@@ -290,13 +290,10 @@ def tsquery_expression(query: TextQuery, *, any_slot: bool = False) -> str:
     return (" | " if any_slot else " & ").join(parts)
 
 
-PG_VECTOR = ("(setweight(to_tsvector('simple', {t}.search_name || ' ' || {t}.search_alternate_name), 'A')"
-             " || setweight(to_tsvector('simple', {t}.search_categories), 'B')"
-             " || setweight(to_tsvector('simple', {t}.search_text), 'C'))")
-
-
 def pg_vector(table: str = "directory_service") -> str:
-    return PG_VECTOR.format(t=table)
+    """The service's weighted tsvector: on PostgreSQL a stored generated column (migration 0011), computed
+    when the row is written rather than for every candidate of every search."""
+    return f"{table}.search_vector"
 
 
 def with_text(services: QuerySet[Service], query: TextQuery, *, any_slot: bool = False) -> QuerySet[Service]:

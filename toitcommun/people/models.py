@@ -314,3 +314,13 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AccessLogIsAppendOnly("delete")
+
+
+# The privacy law's duties (destruction facts, incident register, consent scans) live beside.
+from .models_duties import (  # noqa: E402, F401
+    ConfidentialityIncident,
+    ConsentScan,
+    DestructionRecord,
+    InjuryRisk,
+    RetentionCategory,
+)

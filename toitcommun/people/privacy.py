@@ -96,3 +96,15 @@ def access_log_slice(user: Any, *, person_id: int, offset: int = 0, limit: int =
     rows = list(entries[offset:offset + limit])
     _log_the_reading(user, orgs, person_id, AccessOutcome.ALLOWED)
     return count, rows
+
+
+def destructions_page(user: Any, *, page: Any = 1, page_size: int = PAGE_SIZE) -> Page:
+    """A page of the facts of destruction of the officer's organizations' records, newest first."""
+    from .models import DestructionRecord
+
+    orgs = privacy_organizations(user)
+    if not orgs:
+        raise PermissionRefused(_("Seul le ou la responsable de la protection des renseignements personnels "
+                                  "d'une organisation consulte ses destructions."))
+    rows = DestructionRecord.objects.filter(organization_id__in=orgs).select_related("organization")
+    return Paginator(rows.order_by("-destroyed_at", "-id"), page_size).get_page(page)

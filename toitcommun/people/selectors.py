@@ -457,3 +457,23 @@ def household_for_act(user: Any, household_id: int) -> Household:
     if household is None:
         raise NotFound(_("Ce ménage n'existe pas ou vous n'y avez pas accès."))
     return household
+
+
+def consent_scan_get(user: Any, consent_id: int) -> tuple[Consent, Any]:
+    """A consent's signed-form scan, to whoever may see the consent (logged as a view of it); else NotFound."""
+    from .models import ConsentScan
+
+    consent, access = consent_get(user, consent_id, action=AccessAction.VIEW)
+    scan = ConsentScan.objects.filter(consent=consent).first()
+    if scan is None:
+        raise NotFound(_("Aucun formulaire signé n'est joint à ce consentement."))
+    log_reads(user, AccessAction.VIEW, [access.read(consent.categories, record_type="consent_scan",
+                                                    record_id=consent.pk)])
+    return consent, scan
+
+
+def consent_scan_attached(consent: Consent) -> bool:
+    """Whether a signed form is attached to a consent the caller already reads (its size, not its bytes)."""
+    from .models import ConsentScan
+
+    return ConsentScan.objects.filter(consent=consent).exists()

@@ -28,6 +28,7 @@ from .models import (
     CATEGORIES,
     Consent,
     ConsentMethod,
+    ConsentScan,
     DuplicateSuspect,
     GivenBy,
     Household,
@@ -159,9 +160,14 @@ def person_merge(*, actor: Any, keep_id: int, merge_id: int) -> Person:
         PersonFile.objects.filter(person=other).delete()
         Consent.objects.filter(person=other).update(person=keep)
         Referral.objects.filter(person=other).update(person=keep)
+        from toitcommun.support.rollups import rollup_participants_removed
+
         through = Intervention.persons.through
         already = set(through.objects.filter(person_id=keep.pk).values_list("intervention_id", flat=True))
-        through.objects.filter(person_id=other.pk, intervention_id__in=already).delete()
+        both = through.objects.filter(person_id=other.pk, intervention_id__in=already)
+        # The interventions that named both now name one person: their month's roll-up counts one fewer.
+        rollup_participants_removed(both.values_list("intervention_id", flat=True))
+        both.delete()
         through.objects.filter(person_id=other.pk).update(person_id=keep.pk)
         # A case review that discussed both keeps one item: the merged one's notes join the kept one's.
         kept_items = dict(CaseReviewItem.objects.filter(person=keep).values_list("review_id", "pk"))
@@ -403,3 +409,44 @@ def household_remove_member(*, actor: Any, household_id: int, person_id: int) ->
         audit_record(actor=actor, action="household.remove_member", instance=household,
                      before={"household_id": household.pk}, after={"household_id": None, "person_id": person.pk})
     return household
+
+
+def _scan_type(head: bytes) -> str | None:
+    """What the file is, from its first bytes (never from its name or the browser's word)."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+def consent_scan_attach(*, actor: Any, consent_id: int, upload: Any) -> ConsentScan:
+    """Attach the signed form's scan (PDF, JPEG or PNG) to a recorded consent, once.
+
+    Only an organization holding the person's file, or the one that recorded the consent, attaches
+    it. The consent itself is not changed: the scan is kept beside it.
+    """
+    limit = settings.CONSENT_SCAN_MAX_BYTES
+    too_large = _("Le fichier dépasse %(mb)s Mo.") % {"mb": limit // (1024 * 1024)}
+    if upload is None:
+        raise ValidationFailed({"scan": [_("Choisissez le fichier du formulaire signé.")]})
+    if upload.size > limit:
+        raise ValidationFailed({"scan": [too_large]})
+    data = upload.read(limit + 1)
+    kind = _scan_type(data[:16])
+    if len(data) > limit:
+        raise ValidationFailed({"scan": [too_large]})
+    if kind is None:
+        raise ValidationFailed({"scan": [_("Envoyez un fichier PDF, JPEG ou PNG.")]})
+    with transaction.atomic():
+        consent = consent_for_act(actor, consent_id)
+        consent = Consent.objects.select_for_update().get(pk=consent.pk)
+        if ConsentScan.objects.filter(consent=consent).exists():
+            raise ValidationFailed({"scan": [_("Le formulaire signé de ce consentement est déjà joint.")]})
+        scan = ConsentScan.objects.create(consent=consent, content_type=kind, data=data, size=len(data),
+                                          uploaded_by=actor)
+        audit_record(actor=actor, action="consent.scan_attach", instance=consent,
+                     after={"scan": scan.pk, "content_type": kind, "size": len(data)})
+    return scan

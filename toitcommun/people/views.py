@@ -23,7 +23,14 @@ from toitcommun.views_common import attach_errors, is_htmx, or_404, refuse
 from .forms import ConsentForm, PersonForm, RevokeForm
 from .models import AccessAction, Category
 from .rules import works_with_tenants
-from .selectors import consent_get, consents_of, person_get, person_page, possible_duplicates
+from .selectors import (
+    consent_get,
+    consent_scan_attached,
+    consents_of,
+    person_get,
+    person_page,
+    possible_duplicates,
+)
 from .services import consent_record, consent_revoke, person_register
 
 FORM_FIELD_NAMES = {"building_id": "building", "receiving_organization_ids": "receiving_organizations",
@@ -139,6 +146,7 @@ def consent_print(request: HttpRequest, pk: int) -> HttpResponse:
     consent, access = or_404(consent_get, request.user, pk, action=AccessAction.PRINT)
     return render(request, "people/consent_print.html", {"consent": consent, "access": access,
                                                          "person": consent.person,
+                                                         "scan_attached": consent_scan_attached(consent),
                                                          "sees_identity": access.sees(Category.IDENTITY)})
 
 

@@ -68,6 +68,12 @@ class Intervention(models.Model):
     summary = models.TextField(_("résumé"), max_length=1000)
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     follow_up_on = models.DateField(_("suivi prévu le"), null=True, blank=True)
+    # Where it happened, copied when recorded (the collective target's building, else the household's or
+    # the first person's): kept if the person moves, so that counts by territory need no join. Blank
+    # when no building was known.
+    region_code = models.CharField(_("région"), max_length=8, blank=True, default="")
+    mrc_code = models.CharField(_("MRC"), max_length=8, blank=True, default="")
+    municipality_code = models.CharField(_("municipalité"), max_length=8, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -75,12 +81,54 @@ class Intervention(models.Model):
         verbose_name = _("intervention")
         verbose_name_plural = _("interventions")
         indexes = [
+            # The caseload: follow-ups due and overdue, recent interventions, people followed this year.
             models.Index(fields=["worker", "follow_up_on"], name="intervention_worker_follow"),
+            models.Index(fields=["worker", "date"], name="intervention_worker_date"),
             models.Index(fields=["organization", "date"], name="intervention_org_date"),
+            # Counts of a territory without the roll-up (a municipality's own figures, the bench's check).
+            models.Index(fields=["mrc_code", "date"], name="intervention_mrc_date"),
         ]
 
     def __str__(self) -> str:
         return f"Intervention #{self.pk}"
+
+
+class InterventionMonthly(models.Model):
+    """Interventions of an organization in an MRC, one category and one month: a roll-up kept by the
+    services that write (``support.rollups``), equal to a recount at all times.
+
+    ``participants`` counts the persons named, intervention by intervention (a person seen twice counts
+    twice). The territory is where the intervention happened (its own codes), blank when unknown.
+    """
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("organisation"))
+    region_code = models.CharField(_("région"), max_length=8, blank=True, default="")
+    mrc_code = models.CharField(_("MRC"), max_length=8, blank=True, default="")
+    category = models.CharField(_("catégorie"), max_length=30, choices=InterventionCategory.choices)
+    month = models.DateField(_("mois"), help_text=_("Le premier jour du mois."))
+    interventions = models.PositiveIntegerField(_("interventions"), default=0)
+    minutes = models.PositiveBigIntegerField(_("minutes"), default=0)
+    participants = models.PositiveIntegerField(_("personnes nommées"), default=0)
+
+    class Meta:
+        verbose_name = _("interventions du mois")
+        verbose_name_plural = _("interventions par mois")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "mrc_code", "category", "month"],
+                                    name="intervention_monthly_unique"),
+        ]
+        indexes = [
+            # Covering for a year by category and MRC, all organizations (the figures read the index only).
+            models.Index(fields=["month", "category", "mrc_code", "interventions", "minutes", "participants"],
+                         name="intervention_monthly_month"),
+            # The same for one organization.
+            models.Index(fields=["organization", "month", "category", "mrc_code", "interventions", "minutes",
+                                 "participants"], name="intervention_monthly_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.mrc_code or '—'} {self.category} {self.month:%Y-%m}"
 
 
 class ReferralState(models.TextChoices):

@@ -11,21 +11,27 @@ sent under stands.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from toitcommun.errors import NotFound
+from toitcommun.errors import NotFound, PermissionRefused
+from toitcommun.organizations.models import Organization
 from toitcommun.people.models import (
     CATEGORIES,
     AccessAction,
     AccessBasis,
+    AccessLogEntry,
     AccessOutcome,
     Category,
+    Consent,
+    ConsentScan,
     Person,
     PersonFile,
 )
@@ -451,3 +457,163 @@ def case_review_item_for_act(user: Any, review: CaseReview, item_id: int) -> Cas
     if item is None:
         raise NotFound(_("Cette personne n'est pas sur la liste de cette revue."))
     return item
+
+
+# ---- a person's complete file, on their request (right of access) --------------------------------
+
+
+def _d(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def file_organizations(user: Any, person_id: int) -> list[int]:
+    """The organizations holding a file on the person for which the caller may answer their request:
+    those the caller works for, and those whose privacy officer the caller is."""
+    from toitcommun.people.privacy import privacy_organizations
+
+    orgs = support_organizations(user) | privacy_organizations(user)
+    if not orgs:
+        return []
+    return sorted(PersonFile.objects.filter(person_id=person_id, organization_id__in=orgs,
+                                            person__merged_into__isnull=True)
+                  .values_list("organization_id", flat=True))
+
+
+def person_complete_file(user: Any, person_id: int, *, action: str = AccessAction.EXPORT) -> dict[str, Any]:
+    """Everything the system holds about a person that the requesting organization may give them.
+
+    The requesting organization is the caller's (as staff, worker or privacy officer) that holds the
+    person's file. It gives its own records: the person's identity and housing, all their consents,
+    the interventions it wrote (a collective one counts the other persons, never names them), the
+    referrals it sent or received with their steps, and who read the file (organizations, never
+    the readers' names). Another organization answers for its own records. Anyone else gets
+    NotFound, logged. Every record given is written to the access log with ``action``.
+    """
+    orgs = file_organizations(user, person_id)
+    if not orgs:
+        exists = Person.objects.filter(pk=person_id).exists()
+        log_reads(user, action, [Read(record_type="person_file", record_id=person_id, person_id=person_id,
+                                      outcome=AccessOutcome.DENIED if exists else AccessOutcome.NOT_FOUND)])
+        raise NotFound(_("Cette personne n'existe pas ou vous n'y avez pas accès."))
+    org_id = orgs[0]
+    person = Person.objects.select_related("building", "building__municipality").get(pk=person_id)
+    organization = Organization.objects.get(pk=org_id)
+    opened = PersonFile.objects.filter(person_id=person_id, organization_id=org_id).values_list(
+        "opened_at", flat=True).first()
+    own = Read(record_type="person", record_id=person_id, person_id=person_id, categories=CATEGORIES,
+               basis=AccessBasis.OWN_ORGANIZATION, organization_id=org_id)
+    reads = [own]
+
+    consents = list(Consent.objects.filter(person_id=person_id).select_related("recording_organization")
+                    .prefetch_related("receiving_organizations").order_by("starts_on", "id"))
+    scanned = set(ConsentScan.objects.filter(consent__person_id=person_id).values_list("consent_id", flat=True))
+    reads += [replace(own, record_type="consent", record_id=c.pk, categories=c.categories) for c in consents]
+
+    # The subquery, not a join on persons: the count must see every person the intervention names.
+    naming = Intervention.objects.filter(persons__pk=person_id).values("pk")
+    interventions = list(Intervention.objects.filter(pk__in=naming, organization_id=org_id)
+                         .select_related("worker").annotate(persons_named=Count("persons", distinct=True))
+                         .order_by("date", "id"))
+    reads += [replace(own, record_type="intervention", record_id=i.pk,
+                      categories=[Category.INTERVENTIONS, Category.NOTES]) for i in interventions]
+
+    referrals = list(Referral.objects.filter(person_id=person_id)
+                     .filter(Q(sending_organization_id=org_id) | Q(receiving_organization_id=org_id))
+                     .select_related("service", "sending_organization", "receiving_organization")
+                     .prefetch_related(Prefetch("events", queryset=ReferralEvent.objects.select_related(
+                         "organization"))).order_by("created_at", "id"))
+    reads += [replace(own, record_type="referral", record_id=r.pk, categories=[Category.REFERRALS],
+                      referral_id=r.pk) for r in referrals]
+
+    log_rows = list(AccessLogEntry.objects.filter(person_id=person_id).exclude(record_type="access_log")
+                    .order_by("at", "id").values_list("at", "organization__name", "record_type", "record_id",
+                                                      "action", "categories", "basis", "outcome"))
+    reads.append(replace(own, record_type="access_log", record_id=None, categories=()))
+
+    def category_list(codes: Iterable[str]) -> list[str]:
+        return [c for c in CATEGORIES if c in set(codes)]
+
+    result = {
+        "format": "toitcommun.person_file.v1",
+        "generated_at": timezone.now().isoformat(),
+        "organization": {"id": organization.pk, "name": organization.name},
+        "person": {
+            "id": person.pk, "first_name": person.first_name, "last_name": person.last_name,
+            "phone": person.phone, "email": person.email, "languages": person.languages,
+            "building": person.building.name if person.building else None,
+            "municipality": person.building.municipality.name if person.building else None,
+            "unit": person.unit, "clientele": person.clientele, "household_id": person.household_id,
+            "file_opened_at": _d(opened), "registered_at": _d(person.created_at),
+        },
+        "consents": [{
+            "id": c.pk, "recording_organization": c.recording_organization.name,
+            "receiving_organizations": sorted(o.name for o in c.receiving_organizations.all()),
+            "categories": c.categories, "purpose": c.purpose, "given_by": c.given_by,
+            "given_by_name": c.given_by_name, "method": c.method, "witness_name": c.witness_name,
+            "legal_basis": c.legal_basis, "starts_on": _d(c.starts_on), "ends_on": _d(c.ends_on),
+            "status": c.status(), "revoked_at": _d(c.revoked_at), "revocation_method": c.revocation_method,
+            "revocation_reason": c.revocation_reason, "signed_form_attached": c.pk in scanned,
+        } for c in consents],
+        "interventions": [{
+            "id": i.pk, "date": _d(i.date), "duration_minutes": i.duration_minutes, "category": i.category,
+            "mode": i.mode, "worker": i.worker.get_full_name() or i.worker.get_username(),
+            "other_persons": max(i.persons_named - 1, 0), "summary": i.summary, "notes": i.notes,
+            "follow_up_on": _d(i.follow_up_on),
+        } for i in interventions],
+        "referrals": [{
+            "id": r.pk, "service": r.service.name, "sending_organization": r.sending_organization.name,
+            "receiving_organization": r.receiving_organization.name, "reason": r.reason,
+            "state": r.effective_state(), "outcome": r.outcome, "sent_at": _d(r.sent_at),
+            "events": [{"at": _d(e.at), "organization": e.organization.name if e.organization else None,
+                        "from_state": e.from_state, "to_state": e.to_state, "reason": e.reason}
+                       for e in r.events.all()],
+        } for r in referrals],
+        "access_log": [{
+            "at": _d(at), "organization": org_name, "record_type": record_type, "record_id": record_id,
+            "action": act, "categories": category_list(categories.split(",")), "basis": basis, "outcome": outcome,
+        } for at, org_name, record_type, record_id, act, categories, basis, outcome in log_rows],
+    }
+    log_reads(user, action, reads)
+    return result
+
+
+# ---- counts for research (de-identified aggregates only) ---------------------------------------
+
+
+def research_counts(user: Any, *, year: int) -> dict[str, list[tuple[Any, ...]]]:
+    """The raw counts behind the research tables of one year: never a row, a name or a text.
+
+    Only a researcher gets them (PermissionRefused otherwise), and only through
+    ``support.research``, which suppresses the small cells before anything is shown. A person
+    is placed in the MRC of their building; an intervention in that of its building, else of the
+    persons it names (a collective one reaching two MRCs counts in each).
+    """
+    from toitcommun.access import rules as access_rules
+    from toitcommun.access.models import Role
+
+    if not access_rules.has_role(user, [Role.RESEARCHER]):
+        raise PermissionRefused(_("Seuls les chercheurs et chercheuses consultent les données de recherche."))
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    in_year = Intervention.objects.filter(date__gte=start, date__lte=end)
+    by_building = list(in_year.filter(building__isnull=False).annotate(month=TruncMonth("date"))
+                       .values_list("building__municipality__mrc__code", "month", "category")
+                       .annotate(n=Count("pk")).order_by())
+    through = Intervention.persons.through
+    by_person = list(through.objects.filter(intervention__in=in_year.filter(building__isnull=True))
+                     .annotate(month=TruncMonth("intervention__date"))
+                     .values_list("person__building__municipality__mrc__code", "month",  # type: ignore[misc]
+                                  "intervention__category")
+                     .annotate(n=Count("intervention_id", distinct=True)).order_by())
+    reached = list(through.objects.filter(intervention__in=in_year)
+                   .annotate(month=TruncMonth("intervention__date"))
+                   .values_list("person__building__municipality__mrc__code", "month")  # type: ignore[misc]
+                   .annotate(n=Count("person_id", distinct=True)).order_by())
+    reached_year = list(through.objects.filter(intervention__in=in_year)
+                        .values_list("person__building__municipality__mrc__code")
+                        .annotate(n=Count("person_id", distinct=True)).order_by())
+    referrals = list(Referral.objects.filter(state=ReferralState.CLOSED, sent_at__date__gte=start,
+                                             sent_at__date__lte=end)
+                     .values_list("person__building__municipality__mrc__code", "outcome")
+                     .annotate(n=Count("pk")).order_by())
+    return {"interventions": by_building + by_person, "reached": reached, "reached_year": reached_year,
+            "referrals": referrals}

@@ -23,7 +23,7 @@ from toitcommun.errors import PermissionRefused, ValidationFailed
 from toitcommun.housing.models import Building
 from toitcommun.organizations.models import Organization
 from toitcommun.people import bounds
-from toitcommun.people.models import CATEGORIES, Category, Consent, Household
+from toitcommun.people.models import CATEGORIES, Category, Consent, Household, Person
 from toitcommun.people.rules import acting_organization, support_organizations
 from toitcommun.people.selectors import active_consents, person_for_act
 from toitcommun.people.services import _date, _text
@@ -41,6 +41,7 @@ from .models import (
     ReferralOutcome,
     ReferralState,
 )
+from .rollups import rollup_add
 from .selectors import case_review_for_act, case_review_item_for_act, consent_gaps, referral_for_act
 
 
@@ -53,6 +54,24 @@ def intervention_snapshot(intervention: Intervention) -> dict[str, Any]:
         "building_id": intervention.building_id, "household_id": intervention.household_id,
         "follow_up_on": intervention.follow_up_on.isoformat() if intervention.follow_up_on else None,
     }
+
+
+def intervention_place(*, building: Building | None, household: Household | None,
+                       persons: Iterable[Person]) -> dict[str, str]:
+    """Where an intervention happened, as territory codes copied onto it: the collective target's
+    building, else the household's, else the first named person's with one. Blank when none is known.
+
+    Copied, not joined: if the person moves later, the intervention stays where it happened.
+    """
+    building_id = (building.pk if building is not None
+                   else household.building_id if household is not None and household.building_id
+                   else next((p.building_id for p in persons if p.building_id), None))
+    codes = (Building.objects.filter(pk=building_id).values_list(
+        "municipality__code", "municipality__mrc__code", "municipality__mrc__region__code").first()
+        if building_id else None)
+    if codes is None:
+        return {"municipality_code": "", "mrc_code": "", "region_code": ""}
+    return {"municipality_code": codes[0], "mrc_code": codes[1], "region_code": codes[2]}
 
 
 def intervention_record(*, actor: Any, person_ids: Iterable[int], category: str, date: Any,
@@ -104,13 +123,15 @@ def intervention_record(*, actor: Any, person_ids: Iterable[int], category: str,
         raise ValidationFailed(errors)
     persons = [person_for_act(actor, pk)[0] for pk in ids]
     collective = len(persons) > 1 or building is not None or bool(group_label)
+    place = intervention_place(building=building, household=household, persons=persons)
     with transaction.atomic():
         intervention = Intervention.objects.create(
             organization_id=org_id, worker=actor, date=cast(datetime.date, day), duration_minutes=duration_minutes, category=category,
             mode=InterventionMode.COLLECTIVE if collective else InterventionMode.INDIVIDUAL,
             household=household, building=building, group_label=group_label, summary=summary, notes=notes,
-            follow_up_on=follow)
+            follow_up_on=follow, **place)
         intervention.persons.set(persons)
+        rollup_add(intervention, participants=len(persons))
         audit_record(actor=actor, action="intervention.record", instance=intervention,
                      after=intervention_snapshot(intervention))
     return intervention

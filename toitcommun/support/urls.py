@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_review_views, report_views, views
+from . import case_review_views, report_views, research_views, views
 
 app_name = "support"
 urlpatterns = [
@@ -9,7 +9,10 @@ urlpatterns = [
     path("references/nouvelle/", views.referral_add, name="referral_add"),
     path("references/recues/", views.received_page, name="received"),
     path("references/ouvertes/", report_views.referrals_open_report, name="referrals_open"),
+    path("statistiques/", views.statistics_page, name="statistics"),
     path("references/<int:pk>/", views.referral_page, name="referral"),
+    path("recherche/", research_views.research_page, name="research"),
+    path("recherche/export.<str:fmt>", research_views.research_export, name="research_export"),
     path("references/<int:pk>/<slug:act>/", views.referral_act, name="referral_act"),
     path("revues/", case_review_views.review_list, name="reviews"),
     path("revues/nouvelle/", case_review_views.review_create, name="review_create"),

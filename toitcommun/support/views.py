@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,6 +25,7 @@ from toitcommun.views_common import is_htmx, or_404, refuse
 from . import services
 from .forms import CloseForm, InterventionForm, ReasonForm, ReferralForm
 from .models import ReferralState
+from .rollups import intervention_statistics
 from .selectors import caseload, referral_get, referrals_received
 
 
@@ -146,3 +148,27 @@ def received_page(request: HttpRequest) -> HttpResponse:
     page = referrals_received(request.user, page=request.GET.get("page"))
     template = "support/received.html#results" if is_htmx(request) else "support/received.html"
     return render(request, template, {"page": page})
+
+
+STATISTICS_YEARS = 10
+
+
+@login_required
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """Interventions of a year by MRC and category (the roll-ups): an organization's own, or de-identified."""
+    this_year = timezone.localdate().year
+    years = list(range(this_year, this_year - STATISTICS_YEARS, -1))
+    raw = request.GET.get("annee", "")
+    error = ""
+    year = this_year
+    if raw:
+        if raw.isdigit() and int(raw) in years:
+            year = int(raw)
+        else:
+            error = _("Choisissez une année de la liste.")
+    try:
+        figures = intervention_statistics(request.user, year)
+    except PermissionRefused as refusal:
+        raise refuse(refusal) from refusal
+    return render(request, "support/statistics.html", {"stats": figures, "years": years, "error": error,
+                                                        "typed": raw[:10]})
