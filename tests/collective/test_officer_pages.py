@@ -283,3 +283,31 @@ def test_the_meeting_page_offers_the_officers_acts_and_hides_them_from_members(c
     client.force_login(world.member)
     page = client.get(f"/vie-collective/reunions/{meeting.pk}/").content.decode()
     assert "Noter que la réunion a eu lieu" not in page and "agenda-form" not in page
+
+
+def test_a_mandate_tied_to_a_sign_in_account_lets_the_new_officer_act(client, world, django_user_model):
+    newcomer = django_user_model.objects.create_user(username="tresoriere.fictive", password="Mot-de-passe-long-2015")
+    client.force_login(world.secretary)
+    unknown = client.post(f"/vie-collective/groupes/{world.group.pk}/mandats/nouveau/", {
+        "holder_kind": "person", "holder_name": "Trésorière Fictive", "account": "tresoriere.inconnue",
+        "role": "treasurer", "voting": "on", "starts_on": "2016-01-13"})
+    assert unknown.status_code == 422
+    page = unknown.content.decode()
+    assert "Aucun compte actif ne porte cet identifiant" in page and 'value="tresoriere.inconnue"' in page
+    assert not Mandate.objects.filter(group=world.group, role="treasurer").exists()
+    for_an_organization = client.post(f"/vie-collective/groupes/{world.group.pk}/mandats/nouveau/", {
+        "holder_kind": "organization",
+        "account": "tresoriere.fictive", "role": "member", "starts_on": "2016-01-13"})
+    assert for_an_organization.status_code == 422
+    assert "Un compte se lie au mandat d&#x27;une personne" in for_an_organization.content.decode()
+    added = client.post(f"/vie-collective/groupes/{world.group.pk}/mandats/nouveau/", {
+        "holder_kind": "person", "holder_name": "Trésorière Fictive", "account": " Tresoriere.Fictive ",
+        "role": "treasurer", "voting": "on", "starts_on": "2016-01-13"})
+    assert added.status_code == 302
+    assert Mandate.objects.get(group=world.group, role="treasurer").user == newcomer
+    # The new treasurer is an officer of the group now: she may plan a meeting, which an outsider may not.
+    client.force_login(newcomer)
+    assert client.get(f"/vie-collective/groupes/{world.group.pk}/reunions/nouvelle/").status_code == 200
+    outsider = django_user_model.objects.create_user(username="autre.fictive", password="Mot-de-passe-long-2015")
+    client.force_login(outsider)
+    assert client.get(f"/vie-collective/groupes/{world.group.pk}/reunions/nouvelle/").status_code in (403, 404)

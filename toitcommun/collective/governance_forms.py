@@ -130,6 +130,10 @@ class MandateForm(forms.Form):
     holder_kind = forms.ChoiceField(label=_("Titulaire"), choices=HolderKind.choices, initial=HolderKind.PERSON,
                                     widget=forms.RadioSelect)
     holder_name = forms.CharField(label=_("Nom de la personne"), max_length=200, required=False)
+    account = forms.CharField(
+        label=_("Son compte Toit commun (identifiant de connexion, s'il en a un)"), max_length=150, required=False,
+        help_text=_("Avec son compte, la personne pourra agir selon son rôle : convoquer, noter les présences, "
+                    "rédiger le procès-verbal."))
     organization = forms.ModelChoiceField(label=_("Organisation"), required=False,
                                           queryset=Organization.objects.order_by("name"))
     role = forms.ChoiceField(label=_("Rôle"), choices=MandateRole.choices)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -100,8 +101,11 @@ def mandate_start(*, actor: Any, group_id: Any, role: str, starts_on: datetime.d
                   holder_kind: str = HolderKind.PERSON, holder_name: str = "", user_id: int | None = None,
                   person_id: int | None = None, organization_id: int | None = None, voting: bool = True,
                   ends_on: datetime.date | None = None, elected_by_id: int | None = None,
-                  delegate_of_id: int | None = None, is_substitute: bool = False) -> Mandate:
+                  delegate_of_id: int | None = None, is_substitute: bool = False, account: str = "") -> Mandate:
     """A person or an organization takes a seat in the group: a role, with or without a vote, from a date.
+
+    A person's seat may be tied to their sign-in account (``user_id``, or ``account``: the username typed
+    on the officers' page), so that they act in the group as their role allows.
 
     One active holder at a time for president, vice-president, secretary and treasurer. A member
     organization's delegate or substitute is a mandate that speaks for the organization's own.
@@ -122,6 +126,19 @@ def mandate_start(*, actor: Any, group_id: Any, role: str, starts_on: datetime.d
             errors["organization_id"] = [_("Choisissez l'organisation qui tient ce mandat.")]
     elif not holder_name or len(holder_name) > 200:
         errors["holder_name"] = [_("Donnez le nom de la personne (200 caractères au plus).")]
+    account = (account or "").strip()
+    if account:
+        if holder_kind == HolderKind.ORGANIZATION:
+            errors["account"] = [_("Un compte se lie au mandat d'une personne, pas d'une organisation.")]
+        else:
+            user_id = (get_user_model().objects.filter(username__iexact=account, is_active=True)
+                       .values_list("pk", flat=True).first())
+            if user_id is None:
+                errors["account"] = [_("Aucun compte actif ne porte cet identifiant : vérifiez l'orthographe, "
+                                       "ou laissez le champ vide.")]
+    elif user_id is not None and not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+        errors["account"] = [_("Aucun compte actif ne porte cet identifiant : vérifiez l'orthographe, "
+                               "ou laissez le champ vide.")]
     if ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = [_("La fin ne peut précéder le début.")]
     elected_by = None

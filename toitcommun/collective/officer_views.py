@@ -342,7 +342,7 @@ def mandate_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             mandate_start(actor=request.user, group_id=group.pk, role=data["role"], starts_on=data["starts_on"],
                           holder_kind=data["holder_kind"], holder_name=data["holder_name"],
-                          organization_id=organization.pk if organization else None, voting=data["voting"],
+                          account=data["account"], organization_id=organization.pk if organization else None, voting=data["voting"],
                           elected_by_id=data["elected_by"], delegate_of_id=data["delegate_of"],
                           is_substitute=data["is_substitute"])
         except ValidationFailed as refusal:
