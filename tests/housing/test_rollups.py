@@ -22,8 +22,14 @@ from toitcommun.errors import PermissionRefused, ValidationFailed
 from toitcommun.housing import selectors
 from toitcommun.housing.imports import ImportRejected, housing_import
 from toitcommun.housing.models import AvailabilitySnapshot, Building, StockRollup, UnitGroup
-from toitcommun.housing.rollups import recount, rollups_refresh, stored
-from toitcommun.housing.selectors import availability_overview, housing_summary
+from toitcommun.housing.rollups import recount, recount_current, rollups_refresh, stored, stored_current
+from toitcommun.housing.selectors import (
+    availability_overview,
+    availability_page,
+    availability_rows,
+    current_rows,
+    housing_summary,
+)
 from toitcommun.housing.services import (
     availability_report,
     building_create,
@@ -116,6 +122,7 @@ def test_rollups_equal_a_recount_after_any_sequence_of_writes(seed, admin_user, 
             continue  # a write refused (a duplicate name, too many vacant units): nothing changed
         done[act] = done.get(act, 0) + 1
         assert stored() == recount(), f"after {act} (seed {seed})"
+        assert stored_current() == recount_current(), f"per building, after {act} (seed {seed})"
     # Every kind of write happened, and the stock is not trivial.
     assert set(done) == {"create", "update", "groups", "report", "import"}, done
     assert UnitGroup.objects.count() > 10 and AvailabilitySnapshot.objects.count() > 10
@@ -126,6 +133,55 @@ def test_rollups_equal_a_recount_after_any_sequence_of_writes(seed, admin_user, 
                                                                                                     monkeypatch)
         assert rolled == counted, code
         assert housing_summary(territory_get(code), today) == counted.summary, code
+    assert_table_rows_equal_the_snapshots(today)
+
+
+def assert_table_rows_equal_the_snapshots(today: datetime.date) -> None:
+    """The per-building table read from BuildingCurrent (whole, and page by page) is the snapshots' table."""
+    checked = 0
+    for code in TERRITORIES:
+        territory = territory_get(code)
+        for clientele in ["", "families"]:
+            assert current_rows(territory, today, clientele) is not None, code
+            from_snapshots = availability_rows(territory, today, clientele, from_current=False)
+            assert availability_rows(territory, today, clientele) == from_snapshots, (code, clientele)
+            pages = []
+            for number in range(1, max(1, -(-len(from_snapshots) // 7)) + 1):
+                page = availability_page(territory, today, clientele, number, 7)
+                assert page.total == len(from_snapshots), code
+                pages += page.rows
+            assert pages == from_snapshots, (code, clientele)
+            checked += len(from_snapshots)
+    assert checked > 20
+
+
+def test_the_table_reads_the_snapshots_before_the_newest_report(admin_user, housing_office, thetford):
+    """On a date before a report, BuildingCurrent cannot say: the table is the snapshots' of that date."""
+    building = building_create(actor=admin_user, data={
+        "name": "Les Pins", "organization": housing_office.pk, "municipality": thetford.pk,
+        "address": "1, rue des Pins", "tenure": "hlm", "form": "multi_unit"})
+    unit_group_set(actor=admin_user, building_id=building.pk, clientele="seniors", bedrooms=1, units=10)
+    unit_group_set(actor=admin_user, building_id=building.pk, clientele="families", bedrooms=2, units=4)
+    today = timezone.localdate()
+    for days, vacant in [(40, 1), (5, 3)]:
+        availability_report(actor=admin_user, building_id=building.pk, data={
+            "clientele": "seniors", "as_of": (today - datetime.timedelta(days=days)).isoformat(),
+            "vacant_units": vacant, "waiting_list": 7})
+    territory = territory_get(thetford.code)
+    earlier = today - datetime.timedelta(days=20)
+    assert current_rows(territory, earlier) is None
+    rows = availability_rows(territory, earlier)
+    assert [(r.clientele, r.vacant_units, r.as_of) for r in rows] == [
+        ("seniors", 1, today - datetime.timedelta(days=40)), ("families", None, None)]
+    page = availability_page(territory, earlier, "", 1, 100)
+    assert page.rows == rows and page.total == 2
+    now = availability_page(territory, today, "", 9, 100)  # past the last page: the last page
+    assert (now.number, now.total) == (1, 2)
+    assert [(r.clientele, r.vacant_units, r.waiting_list, r.is_stale) for r in now.rows] == [
+        ("seniors", 3, 7, False), ("families", None, None, False)]
+    # Staleness is read from the date: the same row is stale a hundred days later.
+    later = availability_page(territory, today + datetime.timedelta(days=100), "", 1, 100)
+    assert [r.is_stale for r in later.rows] == [True, False]
 
 
 def test_summary_reads_the_rollups_for_today(admin_user, housing_office, thetford, django_assert_num_queries):

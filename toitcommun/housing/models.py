@@ -166,3 +166,44 @@ class StockRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} · {self.clientele} · {self.tenure} · {self.as_of}: {self.units}"
+
+
+class BuildingCurrent(models.Model):
+    """The current figures of one building and clientele, kept ahead of reading for the per-building table.
+
+    One row per building and clientele that has a unit group: its units and adapted units,
+    and its latest snapshot (``as_of``, vacant units, waiting list, who reported; None where
+    never reported, never 0). The territory codes and the names it is sorted by are copied
+    so that a page of an MRC's or a municipality's table is one indexed query. Staleness is
+    not stored: the date says it at read time. Kept by rollups_refresh with StockRollup.
+    """
+
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="+")
+    clientele = models.CharField(max_length=10, choices=Clientele.choices)
+    # Clientele's order, to sort the rows of a building as the table shows them.
+    rank = models.PositiveSmallIntegerField(default=0)
+    municipality = models.ForeignKey("territory.Municipality", on_delete=models.CASCADE, related_name="+")
+    municipality_code = models.CharField(max_length=8)
+    mrc_code = models.CharField(max_length=8)
+    region_code = models.CharField(max_length=8)
+    municipality_name = models.CharField(max_length=200)
+    building_name = models.CharField(max_length=200)
+    units = models.PositiveIntegerField(default=0)
+    adapted_units = models.PositiveIntegerField(default=0)
+    as_of = models.DateField(null=True)
+    vacant_units = models.PositiveIntegerField(null=True)
+    waiting_list = models.PositiveIntegerField(null=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    reported_by_label = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["mrc_code", "municipality_name", "building_name", "building", "rank"],
+                         name="building_current_mrc"),
+            models.Index(fields=["municipality_code", "building_name", "building", "rank"],
+                         name="building_current_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building_id} · {self.clientele} · {self.as_of}: {self.vacant_units}"

@@ -1,4 +1,5 @@
-"""The roll-ups of stock and vacancies (StockRollup), kept by the acts that write.
+"""The roll-ups of stock and vacancies (StockRollup) and the per-building current figures
+(BuildingCurrent), kept by the acts that write.
 
 Every act that creates or changes a building, a unit group or an availability snapshot
 (the services, the import, the demo and bench loaders) ends by recounting the roll-ups of
@@ -15,13 +16,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
 
 from toitcommun.territory.models import Municipality
 
-from .models import Building, Clientele, StockRollup, UnitGroup
+from .models import Building, BuildingCurrent, Clientele, StockRollup, UnitGroup
 from .selectors import latest_in
 
 Key = tuple[int, str, str, "datetime.date | None"]
@@ -76,6 +78,53 @@ def stored(municipality_ids: Iterable[int] | None = None) -> dict[Key, dict[str,
     }
 
 
+CURRENT_FIELDS = ("rank", "municipality_id", "municipality_code", "mrc_code", "region_code", "municipality_name",
+                  "building_name", "units", "adapted_units", "as_of", "vacant_units", "waiting_list",
+                  "reported_by_id", "reported_by_label")
+
+
+def recount_current(municipality_ids: Iterable[int] | None = None) -> dict[tuple[int, str], dict[str, Any]]:
+    """The per-building rows (BuildingCurrent) of these municipalities (every one: None), counted afresh.
+
+    One per building and clientele with a unit group (what the per-building table shows); the
+    figures of its latest snapshot, None where it has none.
+    """
+    scope = Q() if municipality_ids is None else Q(building__municipality_id__in=list(municipality_ids))
+    order = {c: i for i, c in enumerate(Clientele.values)}
+    rows: dict[tuple[int, str], dict[str, Any]] = {}
+    for (building_id, clientele, units, adapted, municipality_id, code, mrc, region, place,
+         name) in (
+        UnitGroup.objects.filter(scope).values("building_id", "clientele")
+        .annotate(n=Sum("units"), a=Sum("adapted_units"))
+        .values_list("building_id", "clientele", "n", "a", "building__municipality_id",
+                     "building__municipality__code", "building__municipality__mrc__code",
+                     "building__municipality__mrc__region__code", "building__municipality__name", "building__name")
+        .order_by()
+    ):
+        rows[(building_id, clientele)] = {
+            "rank": order[clientele], "municipality_id": municipality_id, "municipality_code": code,
+            "mrc_code": mrc, "region_code": region, "municipality_name": place, "building_name": name,
+            "units": units or 0, "adapted_units": adapted or 0, "as_of": None, "vacant_units": None,
+            "waiting_list": None, "reported_by_id": None, "reported_by_label": ""}
+    for building_id, clientele, as_of, vacant, waiting, user_id, label in latest_in(scope).values_list(
+        "building_id", "clientele", "as_of", "vacant_units", "waiting_list", "reported_by_id", "reported_by_label",
+    ):
+        row = rows.get((building_id, clientele))
+        if row is not None:  # a snapshot whose clientele has no unit group has no row in the table
+            row.update(as_of=as_of, vacant_units=vacant, waiting_list=waiting, reported_by_id=user_id,
+                       reported_by_label=label)
+    return rows
+
+
+def stored_current(municipality_ids: Iterable[int] | None = None) -> dict[tuple[int, str], dict[str, Any]]:
+    """The per-building rows as they are stored, in recount_current's shape (to compare them)."""
+    rows = BuildingCurrent.objects.all()
+    if municipality_ids is not None:
+        rows = rows.filter(municipality_id__in=list(municipality_ids))
+    return {(r["building_id"], r["clientele"]): {f: r[f] for f in CURRENT_FIELDS}
+            for r in rows.values("building_id", "clientele", *CURRENT_FIELDS)}
+
+
 def rollups_refresh(*, municipality_ids: Iterable[int] | None = None) -> None:
     """Recount the roll-ups of these municipalities (every one: None) from what is stored now.
 
@@ -97,6 +146,13 @@ def rollups_refresh(*, municipality_ids: Iterable[int] | None = None) -> None:
             [StockRollup(municipality_id=m, clientele=c, tenure=t, as_of=as_of, **counts)
              for (m, c, t, as_of), counts in rows.items()],
             batch_size=1000,
+        )
+        current = recount_current(ids)
+        (BuildingCurrent.objects.all() if ids is None
+         else BuildingCurrent.objects.filter(municipality_id__in=ids)).delete()
+        BuildingCurrent.objects.bulk_create(
+            [BuildingCurrent(building_id=b, clientele=c, **fields) for (b, c), fields in current.items()],
+            batch_size=500,
         )
 
 

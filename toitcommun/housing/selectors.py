@@ -9,14 +9,22 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Collate
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from toitcommun.errors import NotFound
 from toitcommun.territory.selectors import TerritoryRef
 
-from .models import AvailabilitySnapshot, Building, Clientele, StockRollup, Tenure, UnitGroup
+from .models import (
+    AvailabilitySnapshot,
+    Building,
+    BuildingCurrent,
+    Clientele,
+    StockRollup,
+    Tenure,
+    UnitGroup,
+)
 
 
 def building_get(pk: Any) -> Building:
@@ -222,13 +230,97 @@ class AvailabilityRow:
     reported_by: str
 
 
-def availability_rows(territory: TerritoryRef, on: datetime.date, clientele: str = "") -> list[AvailabilityRow]:
+def current_rows(territory: TerritoryRef, on: datetime.date, clientele: str = "") -> QuerySet[BuildingCurrent] | None:
+    """The territory's per-building rows on ``on`` from BuildingCurrent, in the table's order; None when they
+    cannot say (a report dated after ``on``: the rule of rolled_up)."""
+    if territory.level == "mrc":
+        scope = Q(mrc_code=territory.code)
+    elif territory.level == "municipality":
+        scope = Q(municipality_code=territory.code)
+    elif territory.level == "region":
+        scope = Q(region_code=territory.code)
+    else:
+        scope = Q()
+    rows = BuildingCurrent.objects.filter(scope)
+    if rows.filter(as_of__gt=on).exists():
+        return None
+    if clientele:
+        rows = rows.filter(clientele=clientele)
+    # By code point, as Python sorts the rows of the snapshots (PostgreSQL's default collation does not).
+    names: tuple[Any, ...] = ("municipality_name", "building_name")
+    if connection.vendor == "postgresql":
+        names = (Collate(F("municipality_name"), "C"), Collate(F("building_name"), "C"))
+    return rows.order_by(*names, "building_id", "rank")
+
+
+_CURRENT_VALUES = ("building_id", "clientele", "units", "adapted_units", "as_of", "vacant_units", "waiting_list",
+                   "reported_by_label", "reported_by__username", "building__name", "building__address",
+                   "building__tenure", "building__is_illustrative", "building__latitude", "building__longitude",
+                   "municipality_name", "building__organization__name")
+
+
+def _rows_from_current(rows: QuerySet[BuildingCurrent], on: datetime.date) -> list[AvailabilityRow]:
+    labels = {value: str(label) for value, label in Clientele.choices}
+    old = stale_before(on)
+    buildings: dict[int, BuildingLine] = {}
+    out = []
+    for (building_id, clientele, units, adapted, as_of, vacant, waiting, label, username, name, address, tenure,
+         illustrative, lat, lng, municipality, owner) in rows.values_list(*_CURRENT_VALUES):
+        building = buildings.get(building_id)
+        if building is None:
+            building = buildings[building_id] = BuildingLine(
+                pk=building_id, name=name, address=address, tenure=tenure, is_illustrative=illustrative,
+                latitude=lat, longitude=lng, municipality=Named(municipality), organization=Named(owner))
+        out.append(AvailabilityRow(
+            building=building, clientele=clientele, clientele_label=labels[clientele], units=units,
+            adapted_units=adapted, vacant_units=vacant, waiting_list=waiting, as_of=as_of,
+            is_stale=as_of is not None and as_of < old,
+            reported_by=(label or username or "") if as_of is not None else ""))
+    return out
+
+
+@dataclass
+class AvailabilityPage:
+    rows: list[AvailabilityRow]
+    total: int
+    number: int
+    pages: int
+    has_points: bool
+
+
+def availability_page(territory: TerritoryRef, on: datetime.date, clientele: str, number: int,
+                      per_page: int) -> AvailabilityPage:
+    """One page of availability_rows (``number`` brought within bounds), how many rows in all, and whether
+    any building has a point on the map. From BuildingCurrent, paged by the database, when it can say;
+    else from the snapshots."""
+    current = current_rows(territory, on, clientele)
+    if current is None:
+        every = availability_rows(territory, on, clientele)
+        total = len(every)
+        pages = max(1, -(-total // per_page))
+        number = min(max(1, number), pages)
+        return AvailabilityPage(rows=every[(number - 1) * per_page:number * per_page], total=total, number=number,
+                                pages=pages, has_points=any(r.building.latitude is not None for r in every))
+    total = current.count()
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, number), pages)
+    shown = _rows_from_current(current[(number - 1) * per_page:number * per_page], on)
+    has_points = current.filter(building__latitude__isnull=False).order_by().exists() if total else False
+    return AvailabilityPage(rows=shown, total=total, number=number, pages=pages, has_points=has_points)
+
+
+def availability_rows(territory: TerritoryRef, on: datetime.date, clientele: str = "",
+                      *, from_current: bool = True) -> list[AvailabilityRow]:
     """One row per building and clientele: its units and the latest figure known on ``on``.
 
     A row never reported has None for its figures and its date; a row reported before
-    ``stale_before(on)`` is marked stale. Read as plain values (two queries), not model
-    instances: Montréal has about 5,000 rows.
+    ``stale_before(on)`` is marked stale. From BuildingCurrent when it can say (current_rows);
+    else from the snapshots, read as plain values (two queries), not model instances:
+    Montréal has about 5,000 rows.
     """
+    current = current_rows(territory, on, clientele) if from_current else None
+    if current is not None:
+        return _rows_from_current(current, on)
     groups = (
         UnitGroup.objects.filter(territory.municipality_filter("building__municipality"))
         .values("building_id", "clientele")
@@ -276,7 +368,7 @@ def availability_rows(territory: TerritoryRef, on: datetime.date, clientele: str
             )
         )
     order = {c: i for i, c in enumerate(Clientele.values)}
-    rows.sort(key=lambda r: (r.building.municipality.name, r.building.name, order[r.clientele]))
+    rows.sort(key=lambda r: (r.building.municipality.name, r.building.name, r.building.pk, order[r.clientele]))
     return rows
 
 

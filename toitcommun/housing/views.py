@@ -45,8 +45,10 @@ from .imports import ImportRejected, housing_import
 from .jobs import housing_export_start, housing_import_start
 from .models import Clientele, Tenure
 from .selectors import (
+    AvailabilityPage,
     AvailabilityRow,
     availability_overview,
+    availability_page,
     availability_rows,
     building_get,
     buildings_in,
@@ -97,14 +99,12 @@ def _export_available(request: HttpRequest, territory: TerritoryRef, on: datetim
                           title=table.title, notes=table.notes)
 
 
-def _rows_page(request: HttpRequest, total: int) -> tuple[int, int]:
-    """The page of the per-building table asked for (``table`` in the address), within bounds; and how many."""
-    pages = max(1, -(-total // ROWS_PER_PAGE))
+def _rows_page(request: HttpRequest) -> int:
+    """The page of the per-building table asked for (``table`` in the address); availability_page bounds it."""
     try:
-        number = int(request.GET.get("table") or 1)
+        return int(request.GET.get("table") or 1)
     except ValueError:
-        number = 1
-    return min(max(1, number), pages), pages
+        return 1
 
 
 def available(request: HttpRequest, code: str) -> HttpResponseBase:
@@ -119,16 +119,16 @@ def available(request: HttpRequest, code: str) -> HttpResponseBase:
     # subdivision, and each building only from an MRC down, a page of the table at a time;
     # the map's points come as JSON (available_points). The export has every row.
     by_building = territory.level in (Level.MRC, Level.MUNICIPALITY)
-    rows = availability_rows(territory, on, clientele) if by_building else []
-    number, pages = _rows_page(request, len(rows))
-    shown = rows[(number - 1) * ROWS_PER_PAGE:number * ROWS_PER_PAGE]
+    page = (availability_page(territory, on, clientele, _rows_page(request), ROWS_PER_PAGE) if by_building
+            else AvailabilityPage(rows=[], total=0, number=1, pages=1, has_points=False))
+    number, pages, shown = page.number, page.pages, page.rows
     unknown = _("inconnu")
     kept = request.GET.copy()
     kept.pop("table", None)
     points_query = urlencode({"date": on.isoformat(), **({"clientele": clientele} if clientele else {})})
     context = {
         "territory": territory, "ancestors": territory_ancestors(territory), "form": form, "on": on,
-        "clientele": clientele, "summary": summary, "rows": shown, "rows_total": len(rows),
+        "clientele": clientele, "summary": summary, "rows": shown, "rows_total": page.total,
         "rows_first": (number - 1) * ROWS_PER_PAGE + 1, "rows_last": (number - 1) * ROWS_PER_PAGE + len(shown),
         "table_page": number, "table_pages": pages, "table_query": kept.urlencode(),
         "by_building": by_building, "stale_days": settings.HOUSING_STALE_AFTER_DAYS,
@@ -136,7 +136,7 @@ def available(request: HttpRequest, code: str) -> HttpResponseBase:
         "children": overview.children,
         "crosstab": overview.crosstab, "clienteles": Clientele.choices, "tenures": Tenure.choices,
         "map_points_url": (f"{reverse('housing:available_points', args=[territory.code])}?{points_query}"
-                           if any(r.building.latitude is not None for r in rows) else ""),
+                           if page.has_points else ""),
         # Unknown figures are null: the chart draws no bar for them and says so in the label.
         "chart": {
             "labels": [str(label) if summary.vacant_by_clientele[value] is not None else f"{label} ({unknown})"
