@@ -22,7 +22,13 @@ from toitcommun.errors import PermissionRefused, ValidationFailed
 from toitcommun.housing import selectors
 from toitcommun.housing.imports import ImportRejected, housing_import
 from toitcommun.housing.models import AvailabilitySnapshot, Building, StockRollup, UnitGroup
-from toitcommun.housing.rollups import recount, recount_current, rollups_refresh, stored, stored_current
+from toitcommun.housing.rollups import (
+    recount,
+    recount_current,
+    rollups_refresh,
+    stored,
+    stored_current,
+)
 from toitcommun.housing.selectors import (
     availability_overview,
     availability_page,
