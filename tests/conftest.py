@@ -152,7 +152,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def territory_loaded(transactional_db):
-    """For transactional tests: the territory and the directory's taxonomy, reloaded after a flush."""
+    """For transactional tests: the territory, the directory's taxonomy and the agreement's objectives, reloaded
+    after a flush."""
     from toitcommun.directory.models import SynonymGroup, Taxonomy, TaxonomyTerm
     from toitcommun.directory.taxonomy_seed import seed_taxonomy
     from toitcommun.directory.thesaurus_seed import seed_synonyms
@@ -160,6 +161,14 @@ def territory_loaded(transactional_db):
     territory_load_mamh()
     seed_taxonomy(Taxonomy, TaxonomyTerm)
     seed_synonyms(SynonymGroup)
+    # The agreement's eight objectives, seeded by a migration, are gone after a flush too.
+    from importlib import import_module
+
+    from toitcommun.collective.models import AgreementObjective
+
+    seeded = import_module("toitcommun.collective.migrations.0002_activities_projects_plans_feeds")
+    for number, title in seeded.OBJECTIVES:
+        AgreementObjective.objects.update_or_create(number=number, defaults={"title": title})
 
 
 @pytest.fixture
