@@ -141,48 +141,6 @@ StateCode = Literal["draft", "sent", "accepted", "declined", "expired", "in_prog
                     "suspended"]
 
 
-class ReferralOut(Schema):
-    id: int
-    person_id: int
-    service_id: uuid.UUID
-    service_name: str
-    sending_organization_id: int
-    receiving_organization_id: int
-    reason: str
-    state: StateCode = Field(description="As of this request: a sent referral unanswered in time is expired")
-    outcome: OutcomeCode | None
-    sent_at: datetime.datetime | None
-    events: list[ReferralEventOut]
-
-    @staticmethod
-    def resolve_service_name(obj: Referral) -> str:
-        return obj.service.name
-
-    @staticmethod
-    def resolve_state(obj: Referral) -> str:
-        return obj.effective_state()
-
-    @staticmethod
-    def resolve_outcome(obj: Referral) -> str | None:
-        return obj.outcome or None
-
-    @staticmethod
-    def resolve_events(obj: Referral) -> list[Any]:
-        return list(obj.events.all())
-
-
-def _read(request: HttpRequest, referral: Referral) -> Referral:
-    """The referral as stored now, with its events, read as the caller may see it (and logged)."""
-    return referral_get(actor_of(request), referral.pk, action=AccessAction.VIEW)
-
-
-@router.post("/referrals", response={201: ReferralOut}, auth=write_auth,
-             summary="Draft a referral of a person to a directory service", openapi_extra=signed_in())
-def referrals_add(request: HttpRequest, payload: ReferralIn) -> Status:
-    referral = services.referral_create(actor=actor_of(request), **payload.model_dump())
-    return Status(201, _read(request, referral))
-
-
 class ReferralSummary(Schema):
     id: int
     person_id: int
@@ -210,6 +168,29 @@ class ReferralSummary(Schema):
     @staticmethod
     def resolve_age_days(obj: Referral) -> int | None:
         return obj.age_days()
+
+
+class ReferralOut(ReferralSummary):
+    """A referral with its reason and every dated step."""
+
+    reason: str
+    events: list[ReferralEventOut]
+
+    @staticmethod
+    def resolve_events(obj: Referral) -> list[Any]:
+        return list(obj.events.all())
+
+
+def _read(request: HttpRequest, referral: Referral) -> Referral:
+    """The referral as stored now, with its events, read as the caller may see it (and logged)."""
+    return referral_get(actor_of(request), referral.pk, action=AccessAction.VIEW)
+
+
+@router.post("/referrals", response={201: ReferralOut}, auth=write_auth,
+             summary="Draft a referral of a person to a directory service", openapi_extra=signed_in())
+def referrals_add(request: HttpRequest, payload: ReferralIn) -> Status:
+    referral = services.referral_create(actor=actor_of(request), **payload.model_dump())
+    return Status(201, _read(request, referral))
 
 
 class ReferralList(Schema):
