@@ -179,8 +179,12 @@ def test_the_map_follows_the_live_results_when_tiles_load(page, shot):
     expect(page.locator("#site-map")).to_have_attribute("data-state", "ready")
     expect(page.locator("#site-map path.leaflet-interactive")).to_have_count(1)
 
+    # Each live search is waited for: a search typed while the last one is still on its way replaces it
+    # (hx-sync), and the history would then hold one step fewer than the going back below expects.
     page.select_option("#category", "food")
+    expect(page).to_have_url(re.compile(r"category=food"))
     page.fill("#q", "paniers")
+    expect(page).to_have_url(re.compile(r"q=paniers"))
     expect(page.locator("#service-list > li")).to_have_count(1)
     expect(page.locator("#service-list")).to_contain_text("Dépannage alimentaire")
     expect(page.locator("#site-map")).to_have_attribute("data-state", "ready")
