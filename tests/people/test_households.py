@@ -127,7 +127,12 @@ def test_the_api(world):
     household_id = answer.json()["id"]
     answer = post(f"/households/{household_id}/members", {"person_id": son.pk})
     assert sorted(m["id"] for m in answer.json()["members"]) == sorted([world.person.pk, son.pk])
-    assert client.get("/api/v1/households", headers=headers).json()["count"] == 1
+    listed = client.get("/api/v1/households?limit=5&offset=0", headers=headers).json()
+    assert (listed["count"], listed["limit"], listed["offset"], [h["id"] for h in listed["items"]]) == (
+        1, 5, 0, [household_id])
+    assert client.get("/api/v1/households?offset=1", headers=headers).json()["items"] == []
+    assert client.get("/api/v1/households?limit=0", headers=headers).status_code == 422
+    assert client.get("/api/v1/households", headers=outsider).json()["count"] == 0
     assert client.get(f"/api/v1/households/{household_id}", headers=outsider).status_code == 404
     assert post(f"/households/{household_id}/members", {"person_id": son.pk}, outsider).status_code == 404
     assert post(f"/households/{household_id}/members", {"person_id": son.pk}).status_code == 422

@@ -181,3 +181,24 @@ def test_the_person_page_answers_in_constant_queries(world, django_assert_num_qu
     consent(world, receivers=[world.cisss])
     with django_assert_num_queries(len(first.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_caseload_reads_no_summary_or_note(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    intervention(world, follow_up_on=today(), summary="Résumé fictif", notes="Note fictive")
+    client = signed_in(world.office_worker)
+    with CaptureQueriesContext(connection) as seen:
+        text = client.get(reverse("support:caseload")).content.decode()
+    assert "Tremblay-Test" in text
+    intervention_reads = [q["sql"] for q in seen.captured_queries if 'FROM "support_intervention"' in q["sql"]]
+    assert intervention_reads
+    assert not any('"summary"' in sql or '"notes"' in sql for sql in intervention_reads)
+
+
+def test_the_access_log_insert_names_every_column_of_the_table():
+    from toitcommun.people.models import AccessLogEntry
+    from toitcommun.people.selectors import _LOG_COLUMNS
+
+    assert list(_LOG_COLUMNS) == [f.column for f in AccessLogEntry._meta.concrete_fields if not f.primary_key]

@@ -22,7 +22,7 @@ from .selectors import (
     PersonAccess,
     consents_of,
     household_get,
-    household_page,
+    household_slice,
     person_get,
     person_search,
 )
@@ -247,7 +247,8 @@ class HouseholdOut(Schema):
 class HouseholdList(Schema):
     items: list[HouseholdOut]
     count: int
-    page: int
+    limit: int
+    offset: int
 
 
 class HouseholdIn(Schema):
@@ -261,7 +262,8 @@ class MemberIn(Schema):
 
 
 class HouseholdFilters(Schema):
-    page: int = Field(1, ge=1, le=50_000)
+    limit: int = Field(20, ge=1, le=100)
+    offset: Offset = 0
 
 
 def household_out(household: Any) -> dict[str, Any]:
@@ -276,11 +278,11 @@ def _household(request: HttpRequest, household_id: int) -> dict[str, Any]:
 
 
 @router.get("/households", response=HouseholdList, auth=write_auth,
-            summary="Households with a member whose housing you may see (20 a page)", openapi_extra=signed_in())
+            summary="Households with a member whose housing you may see, newest first", openapi_extra=signed_in())
 def households_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> dict[str, Any]:
-    page = household_page(actor_of(request), page=filters.page)
-    return {"items": [household_out(h) for h in page.object_list], "count": page.paginator.count,
-            "page": page.number}
+    rows, total = household_slice(actor_of(request), offset=filters.offset, limit=filters.limit)
+    return {"items": [household_out(h) for h in rows], "count": total, "limit": filters.limit,
+            "offset": filters.offset}
 
 
 @router.post("/households", response={201: HouseholdOut}, auth=write_auth,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,21 +67,32 @@ class Read:
 
 
 def log_reads(user: Any, action: str, reads: Sequence[Read]) -> None:
-    """Write one access-log line per read, in one query. Ids and codes only: no content, no names."""
+    """Write one access-log line per read, in one statement. Ids and codes only: no content, no names.
+
+    A plain INSERT run for every row (``executemany``) in one transaction: the same rows as
+    ``bulk_create`` would write, without building a model instance and compiling each field of
+    each row (a caseload logs a hundred reads, and this was a fifth of its time).
+    """
     if not reads:
         return
-    actor = user if getattr(user, "is_authenticated", False) else None
+    actor_id = user.pk if getattr(user, "is_authenticated", False) else None
     fallback = min(support_organizations(user), default=None)
-    now = timezone.now()
-    AccessLogEntry.objects.bulk_create([
-        AccessLogEntry(
-            at=now, user=actor, organization_id=read.organization_id or fallback, person_id=read.person_id,
-            record_type=read.record_type, record_id=read.record_id,
-            categories=",".join(c for c in CATEGORIES if c in set(read.categories)),
-            action=action, basis=read.basis, consent_id=read.consent_id, referral_id=read.referral_id,
-            outcome=read.outcome,
-        ) for read in reads
-    ])
+    at = _LOG_AT.get_db_prep_save(timezone.now(), connection)
+    rows = [(at, actor_id, read.organization_id or fallback, read.person_id, read.record_type, read.record_id,
+             ",".join(c for c in CATEGORIES if c in set(read.categories)), action, read.basis, read.consent_id,
+             read.referral_id, read.outcome) for read in reads]
+    quote = connection.ops.quote_name
+    insert = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model, values bound)
+        quote(AccessLogEntry._meta.db_table), ", ".join(quote(c) for c in _LOG_COLUMNS),
+        ", ".join(["%s"] * len(_LOG_COLUMNS)))
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.executemany(insert, rows)
+
+
+# The access log's columns, in the order log_reads gives their values.
+_LOG_COLUMNS = ("at", "user_id", "organization_id", "person_id", "record_type", "record_id", "categories", "action",
+                "basis", "consent_id", "referral_id", "outcome")
+_LOG_AT = AccessLogEntry._meta.get_field("at")
 
 
 # ---- what a caller may see of a person --------------------------------------------------------
@@ -275,6 +287,18 @@ def person_get(user: Any, person_id: int, *, action: str = AccessAction.VIEW,
     return person, access
 
 
+def person_seen(user: Any, person_id: int, seen: tuple[Person, PersonAccess] | None, *,
+                action: str = AccessAction.VIEW) -> tuple[Person, PersonAccess]:
+    """The person and access a page already read with ``person_get`` for this caller, or read them now.
+
+    A page that shows a person's consents, interventions and referrals reads the person once and hands
+    it to each selector, instead of each reading it again (three queries each).
+    """
+    if seen is not None and seen[0].pk == person_id and seen[1].orgs == support_organizations(user):
+        return seen
+    return person_get(user, person_id, action=action, log=False)
+
+
 def person_for_act(user: Any, person_id: int, *, identity: bool = True) -> tuple[Person, PersonAccess]:
     """A person a service acts on: visible to the caller (by name, unless ``identity`` is off), else NotFound.
 
@@ -290,11 +314,11 @@ def person_for_act(user: Any, person_id: int, *, identity: bool = True) -> tuple
 # ---- consents ---------------------------------------------------------------------------------
 
 
-def consents_of(user: Any, person_id: int, *, action: str = AccessAction.LIST,
-                log: bool = True) -> tuple[Person, list[Consent]]:
+def consents_of(user: Any, person_id: int, *, action: str = AccessAction.LIST, log: bool = True,
+                seen: tuple[Person, PersonAccess] | None = None) -> tuple[Person, list[Consent]]:
     """A person's consents as the caller may see them: all of them for an organization holding their
     file, else the active ones naming the caller's organizations. Each one logged."""
-    person, access = person_get(user, person_id, action=action, log=False)
+    person, access = person_seen(user, person_id, seen, action=action)
     consents: Any = Consent.objects.filter(person=person).select_related(
         "recording_organization", "recorded_by", "revoked_by").prefetch_related("receiving_organizations")
     if not access.own:
@@ -433,6 +457,14 @@ def household_page(user: Any, *, page: Any = 1) -> Page:
     result = Paginator(rows, PAGE_SIZE).get_page(page)
     _log_members(user, AccessAction.LIST, list(result.object_list))
     return result
+
+
+def household_slice(user: Any, *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[list[Household], int]:
+    """The API's reading of the same list: one slice and the total, each member shown logged."""
+    rows = households_visible_to(user).prefetch_related(_members_shown(user)).order_by("-id")
+    result = list(rows[offset:offset + limit])
+    _log_members(user, AccessAction.LIST, result)
+    return result, rows.count()
 
 
 def _log_members(user: Any, action: str, households: list[Household]) -> dict[int, PersonAccess]:

@@ -94,12 +94,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     # One page view, one line in the access log: the person's record with the categories it shows.
     person, access = or_404(person_get, request.user, pk)
-    consents = consents_of(request.user, pk, log=False)[1]
+    seen = (person, access)
+    consents = consents_of(request.user, pk, log=False, seen=seen)[1]
     views: list[Any] = []
     total = 0
     if access.own or access.shared & {Category.INTERVENTIONS, Category.NOTES}:
-        _p, _a, views, total = interventions_of(request.user, pk, page=request.GET.get("page"), log=False)
-    referrals = referrals_of(request.user, pk, log=False) if (
+        _p, _a, views, total = interventions_of(request.user, pk, page=request.GET.get("page"), log=False,
+                                                seen=seen)
+    referrals = referrals_of(request.user, pk, log=False, seen=seen) if (
         access.own or Category.REFERRALS in access.shared) else []
     duplicates = possible_duplicates(request.user, person) if access.own else []
     return render(request, "people/detail.html", {

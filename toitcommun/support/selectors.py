@@ -43,7 +43,7 @@ from toitcommun.people.selectors import (
     active_consents,
     log_reads,
     person_accesses,
-    person_get,
+    person_seen,
     persons_visible_to,
 )
 
@@ -105,9 +105,10 @@ def _visible_interventions_q(access: PersonAccess) -> Q:
 
 def interventions_of(user: Any, person_id: int, *, page: Any = 1, offset: int | None = None,
                      limit: int = PAGE_SIZE, action: str = AccessAction.LIST, log: bool = True,
+                     seen: tuple[Person, PersonAccess] | None = None,
                      ) -> tuple[Person, PersonAccess, list[InterventionView], int]:
     """A page of a person's interventions the caller may see, each one logged."""
-    person, access = person_get(user, person_id, action=action, log=False)
+    person, access = person_seen(user, person_id, seen, action=action)
     rows = (Intervention.objects.filter(persons=person).filter(_visible_interventions_q(access))
             .select_related("organization", "worker").order_by("-date", "-id"))
     total = rows.count()
@@ -178,10 +179,11 @@ def referral_for_act(user: Any, referral_id: int) -> Referral:
     return referral
 
 
-def referrals_of(user: Any, person_id: int, *, action: str = AccessAction.LIST, log: bool = True) -> list[Referral]:
+def referrals_of(user: Any, person_id: int, *, action: str = AccessAction.LIST, log: bool = True,
+                 seen: tuple[Person, PersonAccess] | None = None) -> list[Referral]:
     """A person's referrals the caller sees: its own and received ones, and, where an active consent
     grants ``referrals``, the others' state and outcome."""
-    person, access = person_get(user, person_id, action=action, log=False)
+    person, access = person_seen(user, person_id, seen, action=action)
     rows = Referral.objects.filter(person=person).select_related("service", "sending_organization",
                                                                  "receiving_organization")
     if Category.REFERRALS not in access.shared:
@@ -292,37 +294,82 @@ class Caseload:
     received_open_past: list[Referral]
 
 
+@dataclass(frozen=True)
+class NamedPerson:
+    """A person as a caseload line names them: enough for a link, nothing more."""
+
+    pk: int
+    first_name: str
+    last_name: str
+
+
+CASELOAD_INTERVENTION_FIELDS = ("id", "organization_id", "worker_id", "date", "duration_minutes", "category",
+                                "follow_up_on", "group_label")
+
+
+def _name_persons(interventions: Iterable[Intervention], visible: QuerySet[Person]) -> dict[int, list[NamedPerson]]:
+    """The persons each intervention concerns that the caller may see, by intervention, in two queries for
+    all of them (the links, then the visible persons among them); each one is also given them as ``named``."""
+    items = {i.pk: i for i in interventions}
+    links = list(Intervention.persons.through.objects.filter(intervention_id__in=list(items))
+                 .values_list("intervention_id", "person_id").order_by("intervention_id", "person_id"))
+    names = {pk: NamedPerson(pk, first, last) for pk, first, last in visible.filter(
+        pk__in={person_id for _i, person_id in links}).values_list("id", "first_name", "last_name")}
+    named: dict[int, list[NamedPerson]] = {pk: [] for pk in items}
+    for intervention_id, person_id in links:
+        if person_id in names:
+            named[intervention_id].append(names[person_id])
+    for pk, item in items.items():
+        named[pk].sort(key=lambda p: (p.last_name, p.first_name, p.pk))
+        setattr(item, "named", named[pk])  # noqa: B010 (the template reads it from the intervention)
+    return named
+
+
 def caseload(user: Any, moment: datetime.datetime | None = None) -> Caseload:
     """A worker's page: the people they follow, follow-ups due this week and overdue, recent
-    interventions, open referrals past 30 days. Everything shown is logged."""
+    interventions, open referrals past 30 days. Everything shown is logged, in one insert.
+
+    An intervention's persons are in ``named`` (only those the caller may see). The page shows no
+    summary or note, so none is read.
+    """
     moment = moment or timezone.now()
     today = timezone.localdate(moment)
     week_end = today + datetime.timedelta(days=6 - today.weekday())
-    mine = Intervention.objects.filter(worker=user, organization_id__in=support_organizations(user))
-    visible = persons_visible_to(user)
+    orgs = support_organizations(user)
+    mine = Intervention.objects.filter(worker=user, organization_id__in=orgs).only(*CASELOAD_INTERVENTION_FIELDS)
+    visible = persons_visible_to(user, moment=moment)
     followed_ids = mine.filter(date__gte=today - datetime.timedelta(days=365)).values("persons")
     people = list(visible.filter(pk__in=followed_ids).order_by("last_name", "first_name", "id")[:PAGE_SIZE])
-    persons = Prefetch("persons", queryset=visible)
     later = Intervention.objects.filter(worker=user, date__gt=OuterRef("date"),
                                         persons__in=OuterRef("persons")).values("pk")
     due = list(mine.filter(follow_up_on__gte=today, follow_up_on__lte=week_end)
-               .prefetch_related(persons).order_by("follow_up_on", "id")[:PAGE_SIZE])
+               .order_by("follow_up_on", "id")[:PAGE_SIZE])
     overdue = list(mine.filter(follow_up_on__lt=today, follow_up_on__gte=today - datetime.timedelta(days=90))
                    .annotate(done=Exists(later)).filter(done=False).distinct()
-                   .prefetch_related(persons).order_by("follow_up_on", "id")[:PAGE_SIZE])
-    recent = list(mine.filter(date__lte=today).prefetch_related(persons).order_by("-date", "-id")[:10])
-    open_past = referrals_sent_open_past(user)
-    received_open_past = referrals_received_open_past(user)
-    accesses = person_accesses(user, [p.pk for p in people])
+                   .order_by("follow_up_on", "id")[:PAGE_SIZE])
+    recent = list(mine.filter(date__lte=today).order_by("-date", "-id")[:10])
+    shown = {i.pk: i for i in (*due, *overdue, *recent)}
+    named = _name_persons(shown.values(), visible)
+    open_sent, open_received = (list(_open_past_lines(user, direction, moment)) for direction in ("sent", "received"))
+    accesses = person_accesses(user, [p.pk for p in people], moment)
     reads = [accesses[p.pk].read([Category.IDENTITY]) for p in people]
-    for item in {i.pk: i for i in (*due, *overdue, *recent)}.values():
-        person_ids = [p.pk for p in item.persons.all()]
+    for item in shown.values():
         reads.append(Read(record_type="intervention", record_id=item.pk,
-                          person_id=person_ids[0] if person_ids else None,
+                          person_id=named[item.pk][0].pk if named[item.pk] else None,
                           categories=[Category.INTERVENTIONS], basis=AccessBasis.OWN_ORGANIZATION,
                           organization_id=item.organization_id))
+    reads += [_referral_read(r, orgs) for r in (*open_sent, *open_received)]
     log_reads(user, AccessAction.LIST, reads)
-    return Caseload(people, due, overdue, recent, open_past, accesses, received_open_past)
+    return Caseload(people, due, overdue, recent, open_sent, accesses, open_received)
+
+
+def _open_past_lines(user: Any, direction: str, moment: datetime.datetime) -> QuerySet[Referral]:
+    """The caseload's first 20 open referrals past 30 days in one direction, with only what a line shows
+    (the service, both organizations, the state and its dates): no reason, person or consent is read."""
+    return (referrals_open_past(user, direction=direction, moment=moment)
+            .select_related(None).select_related("service", "sending_organization", "receiving_organization")
+            .only("id", "person_id", "consent_id", "state", "sent_at", "service__name", "sending_organization__name",
+                  "receiving_organization__name")[:PAGE_SIZE])
 
 
 def open_states() -> tuple[str, ...]:
