@@ -99,3 +99,52 @@ def test_the_statistics_page_answers_in_constant_queries(world, django_assert_nu
         intervention(world, category=category)
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(reverse("support:statistics"))
+
+
+# ---- the same figures through the API ----------------------------------------------------------
+
+
+def _api(user, query: str):
+    from tests.factories import api_token_for
+
+    return Client().get(f"/api/v1/intervention-statistics{query}",
+                        headers={"Authorization": f"Bearer {api_token_for(user)}"})
+
+
+def test_the_api_gives_a_worker_her_organizations_figures(world):
+    for _i in range(3):
+        intervention(world, category="crisis")
+    body = _api(world.office_worker, f"?year={today().year}").json()
+    assert (body["year"], body["research"], body["organizations"], body["total"]) == (
+        today().year, False, [world.office.name], 3)
+    assert [(r["mrc_name"], r["cells"], r["total"], r["minutes"]) for r in body["rows"]] == [
+        (_mrc(), [{"category": "crisis", "interventions": 3}], 3, 90)]
+
+
+def test_the_api_gives_a_researcher_null_for_a_small_cell_never_zero(world):
+    for _i in range(SMALL_CELL):
+        intervention(world, category="outreach")
+    intervention(world, category="crisis")
+    body = _api(world.researcher, f"?year={today().year}").json()
+    row = body["rows"][0]
+    assert body["research"] and body["organizations"] == [] and body["small_cell"] == SMALL_CELL
+    assert row["cells"] == [{"category": "crisis", "interventions": None},
+                            {"category": "outreach", "interventions": SMALL_CELL}] or row["cells"] == [
+        {"category": "outreach", "interventions": SMALL_CELL}, {"category": "crisis", "interventions": None}]
+    assert (row["total"], row["minutes"], row["participants"]) == (None, None, None)
+    assert "Tremblay" not in str(body)
+
+
+@pytest.mark.parametrize("query", ["", "?year=abc", "?year=1999", "?year=99999999999999999999"])
+def test_the_api_refuses_a_missing_or_bad_year_with_422(world, query):
+    assert _api(world.office_worker, query).status_code == 422
+
+
+def test_the_api_refuses_a_nul_byte_before_reading_it(world):
+    assert _api(world.office_worker, "?year=2026%00").status_code == 400
+
+
+def test_the_api_refuses_who_neither_follows_tenants_nor_does_research(world):
+    answer = _api(world.coordinator, f"?year={today().year}")
+    assert answer.status_code == 403 and "chercheur" in answer.json()["detail"]
+    assert Client().get(f"/api/v1/intervention-statistics?year={today().year}").status_code == 401

@@ -21,6 +21,7 @@ from toitcommun.people.models import AccessAction
 
 from . import services
 from .models import CaseReview, Referral
+from .rollups import intervention_statistics
 from .selectors import (
     InterventionView,
     ReviewItemView,
@@ -36,6 +37,50 @@ router = Router(tags=["support"])
 InterventionCategoryCode = Literal["welcome", "referral", "accompaniment", "conflict", "crisis",
                                    "committee_support", "community_organizing", "outreach"]
 OutcomeCode = Literal["service_received", "tenant_declined", "unreachable", "ineligible", "other"]
+
+
+# ---- statistics (the monthly roll-ups) ---------------------------------------------------------
+
+
+class StatisticsCell(Schema):
+    category: InterventionCategoryCode
+    interventions: int | None = Field(description="null: fewer than small_cell, not shown (researchers)")
+
+
+class StatisticsRowOut(Schema):
+    mrc_code: str = Field(description="Empty: interventions placed in no MRC")
+    mrc_name: str
+    cells: list[StatisticsCell]
+    total: int | None = Field(description="null: hidden, as it would give a suppressed cell back")
+    minutes: int | None
+    participants: int | None
+
+
+class StatisticsOut(Schema):
+    year: int
+    research: bool = Field(description="true: every organization's figures, de-identified")
+    organizations: list[str] = Field(description="The organizations counted (empty for researchers: all)")
+    small_cell: int
+    rows: list[StatisticsRowOut]
+    total: int
+
+
+class StatisticsFilters(Schema):
+    year: int = Field(ge=2000, le=2100, description="The calendar year")
+
+
+@router.get("/intervention-statistics", response=StatisticsOut, auth=write_auth,
+            summary="Interventions of a year by MRC and category: your organizations' own, or de-identified "
+                    "for researchers", openapi_extra=signed_in())
+def intervention_statistics_read(request: HttpRequest, filters: Query[StatisticsFilters]) -> dict[str, Any]:
+    stats = intervention_statistics(actor_of(request), filters.year)
+    return {"year": stats.year, "research": stats.research, "organizations": stats.organizations,
+            "small_cell": stats.small_cell, "total": stats.total,
+            "rows": [{"mrc_code": r.mrc_code, "mrc_name": r.mrc_name, "total": r.total, "minutes": r.minutes,
+                      "participants": r.participants,
+                      "cells": [{"category": code, "interventions": r.cells[code]}
+                                for code, _label in stats.categories if code in r.cells]}
+                     for r in stats.rows]}
 
 
 # ---- interventions ----------------------------------------------------------------------------
