@@ -202,3 +202,13 @@ def test_the_access_log_insert_names_every_column_of_the_table():
     from toitcommun.people.selectors import _LOG_COLUMNS
 
     assert list(_LOG_COLUMNS) == [f.column for f in AccessLogEntry._meta.concrete_fields if not f.primary_key]
+
+
+def test_a_follow_up_that_is_also_a_recent_intervention_names_its_person_in_both_lists(world):
+    # Due this week and recent at once: the two lists hold two instances of it, and each must name the person.
+    intervention(world, follow_up_on=today())
+    text = signed_in(world.office_worker).get(reverse("support:caseload")).content.decode()
+    due = text.split('id="h-due"')[1].split("</section>")[0]
+    recent = text.split('id="h-recent"')[1].split("</section>")[0]
+    name = f"{world.person.first_name} {world.person.last_name}"
+    assert name in due and name in recent

@@ -310,18 +310,19 @@ CASELOAD_INTERVENTION_FIELDS = ("id", "organization_id", "worker_id", "date", "d
 def _name_persons(interventions: Iterable[Intervention], visible: QuerySet[Person]) -> dict[int, list[NamedPerson]]:
     """The persons each intervention concerns that the caller may see, by intervention, in two queries for
     all of them (the links, then the visible persons among them); each one is also given them as ``named``."""
-    items = {i.pk: i for i in interventions}
-    links = list(Intervention.persons.through.objects.filter(intervention_id__in=list(items))
+    items = list(interventions)  # one intervention may be in two lists, as two instances: each is given its names
+    links = list(Intervention.persons.through.objects.filter(intervention_id__in={i.pk for i in items})
                  .values_list("intervention_id", "person_id").order_by("intervention_id", "person_id"))
     names = {pk: NamedPerson(pk, first, last) for pk, first, last in visible.filter(
         pk__in={person_id for _i, person_id in links}).values_list("id", "first_name", "last_name")}
-    named: dict[int, list[NamedPerson]] = {pk: [] for pk in items}
+    named: dict[int, list[NamedPerson]] = {i.pk: [] for i in items}
     for intervention_id, person_id in links:
         if person_id in names:
             named[intervention_id].append(names[person_id])
-    for pk, item in items.items():
-        named[pk].sort(key=lambda p: (p.last_name, p.first_name, p.pk))
-        setattr(item, "named", named[pk])  # noqa: B010 (the template reads it from the intervention)
+    for persons in named.values():
+        persons.sort(key=lambda p: (p.last_name, p.first_name, p.pk))
+    for item in items:
+        setattr(item, "named", named[item.pk])  # noqa: B010 (the template reads it from the intervention)
     return named
 
 
@@ -348,8 +349,8 @@ def caseload(user: Any, moment: datetime.datetime | None = None) -> Caseload:
                    .annotate(done=Exists(later)).filter(done=False).distinct()
                    .order_by("follow_up_on", "id")[:PAGE_SIZE])
     recent = list(mine.filter(date__lte=today).order_by("-date", "-id")[:10])
+    named = _name_persons((*due, *overdue, *recent), visible)
     shown = {i.pk: i for i in (*due, *overdue, *recent)}
-    named = _name_persons(shown.values(), visible)
     open_sent, open_received = (list(_open_past_lines(user, direction, moment)) for direction in ("sent", "received"))
     accesses = person_accesses(user, [p.pk for p in people], moment)
     reads = [accesses[p.pk].read([Category.IDENTITY]) for p in people]
