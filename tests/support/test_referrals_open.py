@@ -43,9 +43,9 @@ def test_an_open_referral_past_30_days_shows_on_both_caseloads(world):
     consent(world)
     old = referral(world, days_ago=40)
     referral(world, days_ago=5)
-    assert [r.pk for r in selectors.referrals_sent_open_past(world.office_worker)] == [old.pk]
-    assert [r.pk for r in selectors.referrals_received_open_past(world.entraide_worker)] == [old.pk]
-    assert selectors.referrals_sent_open_past(world.outsider_worker) == []
+    assert [r.pk for r in selectors.caseload(world.office_worker).open_past] == [old.pk]
+    assert [r.pk for r in selectors.caseload(world.entraide_worker).received_open_past] == [old.pk]
+    assert selectors.caseload(world.outsider_worker).open_past == []
     text = signed_in(world.entraide_worker).get(reverse("support:caseload")).content.decode()
     assert "Accompagnement fictif" in text and "OMH de Fictiville (test)" in text
 
@@ -122,10 +122,10 @@ def test_expiry_is_computed_when_read_and_the_same_everywhere(world, settings):
     assert api_get(world.office_worker, f"/referrals/{unanswered.pk}").json()["state"] == "expired"
     assert api_get(world.office_worker, "/referrals").json()["items"][0]["state"] == "expired"
     assert "expirée (sans réponse)" in signed_in(world.entraide_worker).get(reverse("support:received")).content.decode()
-    assert selectors.referrals_received_open_past(world.entraide_worker, days=10) == []
+    assert list(selectors.referrals_open_past(world.entraide_worker, direction="received", days=10)) == []
     # N is a setting, read at each request: a longer delay makes the same referral open again.
     settings.REFERRAL_ANSWER_DAYS = 20
     assert api_get(world.office_worker, f"/referrals/{unanswered.pk}").json()["state"] == "sent"
-    assert [r.pk for r in selectors.referrals_received_open_past(world.entraide_worker, days=10)] == [unanswered.pk]
+    assert [r.pk for r in selectors.referrals_open_past(world.entraide_worker, direction="received", days=10)] == [unanswered.pk]
     support.referral_accept(actor=world.entraide_worker, referral_id=unanswered.pk)
     assert Referral.objects.get(pk=unanswered.pk).state == "accepted"

@@ -493,10 +493,11 @@ class _Totals:
 
 
 def _summary(territory: TerritoryRef, on: datetime.date, stock: list[dict[str, Any]], latest: list[dict[str, Any]],
-             sites: int) -> HousingSummary:
-    """The summary added up from groups of the stock (units, adapted) and of the latest reports."""
+             sites: int, totals: tuple[_Totals, _Totals] | None = None) -> HousingSummary:
+    """The summary added up from groups of the stock (units, adapted) and of the latest reports
+    (``totals``: the two adders of those groups, when the caller has them already)."""
     clienteles, tenures = Clientele.values, Tenure.values
-    in_stock, reported = _Totals(stock), _Totals(latest)
+    in_stock, reported = totals or (_Totals(stock), _Totals(latest))
     dates = [r["oldest"] for r in latest if r["oldest"] is not None] + [r["newest"] for r in latest
                                                                            if r["newest"] is not None]
     return HousingSummary(
@@ -550,8 +551,8 @@ def availability_overview(territory: TerritoryRef, on: datetime.date) -> Availab
         total_sites = sum(r["sites"] or 0 for r in rolled)
     else:
         stock, sites, total_sites, latest = _overview_groups(territory, on, path)
-    summary = _summary(territory, on, stock, latest, total_sites)
     in_stock, reported = _Totals(stock), _Totals(latest)
+    summary = _summary(territory, on, stock, latest, total_sites, (in_stock, reported))
     children = []
     for row in sites:
         code = row["child"]

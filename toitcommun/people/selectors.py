@@ -451,9 +451,14 @@ def _members_shown(user: Any) -> Prefetch:
                     .order_by("last_name", "first_name", "id"), to_attr="shown_members")
 
 
+def _households_listed(user: Any) -> QuerySet[Household]:
+    """The caller's households, newest first, with the members they may see."""
+    return households_visible_to(user).prefetch_related(_members_shown(user)).order_by("-id")
+
+
 def household_page(user: Any, *, page: Any = 1) -> Page:
     """A page of the caller's households with the members they may see, each member shown logged."""
-    rows = households_visible_to(user).prefetch_related(_members_shown(user)).order_by("-id")
+    rows = _households_listed(user)
     result = Paginator(rows, PAGE_SIZE).get_page(page)
     _log_members(user, AccessAction.LIST, list(result.object_list))
     return result
@@ -461,7 +466,7 @@ def household_page(user: Any, *, page: Any = 1) -> Page:
 
 def household_slice(user: Any, *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[list[Household], int]:
     """The API's reading of the same list: one slice and the total, each member shown logged."""
-    rows = households_visible_to(user).prefetch_related(_members_shown(user)).order_by("-id")
+    rows = _households_listed(user)
     result = list(rows[offset:offset + limit])
     _log_members(user, AccessAction.LIST, result)
     return result, rows.count()

@@ -229,20 +229,6 @@ def referrals_open_past(user: Any, *, direction: str | None, days: int = REFERRA
             .order_by("sent_at", "id"))
 
 
-def referrals_sent_open_past(user: Any, days: int = REFERRAL_OVERDUE_DAYS) -> list[Referral]:
-    """Open referrals the caller's organizations sent more than ``days`` ago (the caseload's first 20)."""
-    rows = list(referrals_open_past(user, direction="sent", days=days)[:PAGE_SIZE])
-    log_reads(user, AccessAction.LIST, [_referral_read(r, support_organizations(user)) for r in rows])
-    return rows
-
-
-def referrals_received_open_past(user: Any, days: int = REFERRAL_OVERDUE_DAYS) -> list[Referral]:
-    """Open referrals the caller's organizations received more than ``days`` ago (the caseload's first 20)."""
-    rows = list(referrals_open_past(user, direction="received", days=days)[:PAGE_SIZE])
-    log_reads(user, AccessAction.LIST, [_referral_read(r, support_organizations(user)) for r in rows])
-    return rows
-
-
 def referrals_open_past_page(user: Any, *, direction: str, days: int = REFERRAL_OVERDUE_DAYS,
                              page: Any = 1) -> Page:
     """The report's page of one direction (sent or received), each referral shown logged."""
