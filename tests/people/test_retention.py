@@ -96,7 +96,7 @@ def test_the_fact_of_each_destruction_is_kept_without_content(world, old):
         world.office.pk, old.gone.pk, datetime.date(2020, 3, 1), TODAY, report.run)
     assert "2 an(s)" in fact.rule
     every_value = " ".join(str(v) for f in DestructionRecord.objects.values() for v in f.values())
-    assert "ancien" not in every_value.lower() and "555" not in every_value
+    assert "ancien" not in every_value.lower() and "555-01" not in every_value
     event = AuditEvent.objects.filter(action="retention.apply").get()
     assert event.after["destroyed"]["notes"] == 2
 
@@ -122,7 +122,7 @@ def test_the_command_prints_counts_per_category_and_organization_never_content(w
     lines = {tuple(line.split("\t")[::3]) for line in report.splitlines() if "\t" in line}
     assert ("  notes", "2") in lines and ("  contact", "1") in lines
     assert "OMH de Fictiville (test)" in report and "Total : 6" in report
-    assert "Ancienne" not in report and "Note" not in report and "555" not in report
+    assert "Ancienne" not in report and "Note" not in report and "555-01" not in report
     again = io.StringIO()
     call_command("apply_retention", "--today", "2026-06-01", stdout=again)
     assert "Total : 0" in again.getvalue()

@@ -129,3 +129,12 @@ def test_expiry_is_computed_when_read_and_the_same_everywhere(world, settings):
     assert [r.pk for r in selectors.referrals_open_past(world.entraide_worker, direction="received", days=10)] == [unanswered.pk]
     support.referral_accept(actor=world.entraide_worker, referral_id=unanswered.pk)
     assert Referral.objects.get(pk=unanswered.pk).state == "accepted"
+
+
+def test_the_age_is_whole_days_elapsed_across_a_change_of_clocks_and_at_any_hour():
+    # 23:20 in Montréal on November 27 (EST); sent 59 days and 23 hours earlier, before the clocks changed
+    moment = datetime.datetime(2026, 11, 28, 4, 20, tzinfo=datetime.UTC)
+    for elapsed, shown in ((datetime.timedelta(days=60), 60), (datetime.timedelta(days=59, hours=23), 59),
+                           (datetime.timedelta(days=30, seconds=1), 30), (datetime.timedelta(hours=1), 0)):
+        assert Referral(sent_at=moment - elapsed).age_days(moment) == shown
+    assert Referral(sent_at=None).age_days(moment) is None

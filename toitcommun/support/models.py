@@ -207,10 +207,11 @@ class Referral(models.Model):
         return str(ReferralState(self.effective_state()).label)
 
     def age_days(self, moment: datetime.datetime | None = None) -> int | None:
-        """Whole days since it was sent (None for a draft)."""
+        """Whole days elapsed since it was sent (None for a draft): the same measure as "open past N days",
+        so a referral listed past 30 days shows 30 or more, whatever the hour or a change of clocks between."""
         if self.sent_at is None:
             return None
-        return (timezone.localdate(moment or timezone.now()) - timezone.localdate(self.sent_at)).days
+        return ((moment or timezone.now()) - self.sent_at).days
 
     def is_open(self, moment: datetime.datetime | None = None) -> bool:
         return self.effective_state(moment) in OPEN_STATES
