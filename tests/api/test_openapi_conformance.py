@@ -22,6 +22,7 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from django.test import override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -85,8 +86,8 @@ def world(person: Any, bearer: Any, test_connection_kept: Any) -> SimpleNamespac
                                           building_id=building.pk)
     consent = consent_record(actor=admin, person_id=tenant.pk, receiving_organization_ids=[
         service.directory_organization.organization_id], categories=["identity"], purpose="Essai",
-        given_by="person", method="signed", starts_on=datetime.date.today(),
-        ends_on=datetime.date.today() + datetime.timedelta(days=30))
+        given_by="person", method="signed", starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=30))
     referral = referral_create(actor=admin, person_id=tenant.pk, service_id=service.pk, reason="Essai")
     return SimpleNamespace(
         headers=bearer(admin),

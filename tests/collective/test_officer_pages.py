@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from tests.collective.governance_world import START, at, build_world, held_meeting
 from tests.factories import OrganizationFactory
@@ -211,7 +212,7 @@ def test_a_follow_up_is_added_moved_on_with_its_history_and_derived_as_late(clie
     client.post(f"/vie-collective/suivis/{follow_up.pk}/", {"status": "in_progress", "note": "Appel fait."})
     client.post(f"/vie-collective/suivis/{follow_up.pk}/", {"status": "done", "note": "Devis reçu."})
     follow_up.refresh_from_db()
-    assert follow_up.status == "done" and not follow_up.is_overdue(datetime.date.today())
+    assert follow_up.status == "done" and not follow_up.is_overdue(timezone.localdate())
     assert list(follow_up.events.values_list("status", flat=True)) == ["open", "in_progress", "done"]
     page = client.get(f"/vie-collective/suivis/{follow_up.pk}/").content.decode()
     assert "Devis reçu." in page and "en retard" not in page

@@ -8,6 +8,7 @@ import datetime
 import io
 import json
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import RoleFactory, UserFactory
@@ -45,7 +46,7 @@ def test_the_officer_exports_a_file_and_keeps_the_incident_register(page, login,
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(page.base_url + "/personnes/incidents/")
     page.get_by_role("link", name="Inscrire un incident").click()
-    today = datetime.date.today()
+    today = timezone.localdate()
     page.fill("input[name=occurred_on]", str(today - datetime.timedelta(days=3)))
     page.fill("input[name=learned_on]", str(today))
     page.get_by_label("identité et coordonnées").check()
@@ -62,7 +63,7 @@ def test_the_officer_exports_a_file_and_keeps_the_incident_register(page, login,
 
 
 def test_the_researcher_downloads_the_export_with_small_cells_hidden(page, login, shot, world):  # noqa: F811
-    year = datetime.date.today().year - 1
+    year = timezone.localdate().year - 1
     for day in range(6):
         intervention(world, category="welcome", date=datetime.date(year, 5, 1 + day))
     intervention(world, category="crisis", date=datetime.date(year, 5, 20))
