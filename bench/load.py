@@ -8,7 +8,10 @@ Starts gunicorn with gunicorn.conf.py (2 workers unless WEB_CONCURRENCY) on a fr
 loopback port against the bench database, then, page after page, holds N connections
 busy for the duration: each connection sends a request, reads the whole answer, and
 sends the next (Connection: close, as gunicorn's sync workers answer). A page with
-several addresses (searches) takes them in turn. For each page and number of
+several addresses (searches) takes them in turn. Where wrk is installed (Debian's ``wrk``)
+it makes the load instead (``--generator wrk``, the default when found): written in C, it
+leaves the two cores to the server, where the Python generator takes one of them for
+itself and becomes the ceiling. For each page and number of
 connections: requests per second, p50 and p99 of the time to the whole answer, and the
 ratio of its rate to the constant endpoint's (a fixed django-ninja answer, the framework's
 ceiling on this machine) measured in the same run. Any answer other than 200 counts as
@@ -18,7 +21,8 @@ The aims (issue 10): at 8 connections every page ≥ 500 req/s with p99 < 50 ms 
 holds on a busy machine, ≥ 15 % of the constant's rate); at one connection no page above
 100 ms p99. They are printed PASS/MISS; a miss is not an error.
 The load generator runs on the same two cores as the server: its own CPU is part of
-the figures, as are the other programs on the machine (the load average is printed).
+the figures, as are the other programs on the machine (the load average is printed);
+the table's title names the generator.
 
 `--uncached` serves with PUBLIC_CACHE_SECONDS=0 (no page cache): what every request
 costs when nothing is cached, e.g. just after a write.
@@ -30,9 +34,11 @@ import argparse
 import asyncio
 import math
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -189,12 +195,16 @@ class Result:
     times: list[float]
     statuses: dict[int, int]
     first_ms: float = 0.0
+    # Percentiles in ms computed by the generator (wrk keeps its own histogram, not the times).
+    percentiles: dict[float, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def pct(self, q: float) -> float:
+        if q in self.percentiles:
+            return self.percentiles[q]
         if not self.times:
             return math.nan
         ordered = sorted(self.times)
@@ -252,6 +262,61 @@ async def _load(port: int, page: Page, connections: int, duration: float) -> Res
     return Result(page.name, connections, total, total - statuses.get(200, 0), seconds, times, statuses)
 
 
+# wrk's script: the page's addresses in turn (each thread its own turn), the headers on every request, and
+# one line of figures at the end (latencies in microseconds).
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local turn = 0
+%(headers)s
+request = function()
+  turn = turn + 1
+  return wrk.format("GET", paths[(turn - 1) %% #paths + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK-RESULT %%d %%d %%d %%d %%d %%d %%d %%.1f %%.1f\\n", summary.requests, summary.duration,
+    e.status, e.connect, e.read, e.write, e.timeout, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def _lua(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def wrk_script(page: Page) -> str:
+    headers = "\n".join(f"wrk.headers[{_lua(k)}] = {_lua(v)}" for k, v in {"Accept-Encoding": "identity",
+                                                                          **page.headers}.items())
+    return WRK_SCRIPT % {"paths": ", ".join(_lua(u) for u in page.urls), "headers": headers}
+
+
+def parse_wrk(output: str) -> tuple[int, float, int, float, float]:
+    """(requests, seconds, answers that were not 2xx/3xx or never came, p50 ms, p99 ms) from the script's line."""
+    line = next((x for x in output.splitlines() if x.startswith("WRK-RESULT ")), None)
+    if line is None:
+        raise SystemExit(f"wrk gave no figures:\n{output[-2000:]}")
+    fields = line.split()[1:]
+    requests, micros, status, connect, _read, write, timeout = (int(f) for f in fields[:7])
+    p50, p99 = (float(f) / 1000 for f in fields[7:9])
+    return requests, micros / 1e6, status + connect + write + timeout, p50, p99
+
+
+def load_wrk(port: int, page: Page, connections: int, duration: float) -> Result:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(wrk_script(page))
+    try:
+        threads = min(2, connections)
+        done = subprocess.run(  # noqa: S603 - wrk from the system, our arguments
+            [str(shutil.which("wrk")), f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s",
+             "--timeout", "10s", "-s", script.name, f"http://127.0.0.1:{port}/"],
+            capture_output=True, text=True, timeout=duration + 60, check=False)
+    finally:
+        os.unlink(script.name)
+    requests, seconds, errors, p50, p99 = parse_wrk(done.stdout + done.stderr)
+    return Result(page.name, connections, requests, errors, seconds, [], {200: requests - errors},
+                  percentiles={0.5: p50, 0.99: p99})
+
+
 def warm(port: int, page: Page) -> float:
     """Each address a few times, so that every worker has answered it (each keeps its own local-memory
     cache unless CACHES says otherwise); returns the slowest first answer, in ms (the cost before any cache)."""
@@ -274,7 +339,17 @@ def verdict(ok: bool | None) -> str:
     return "n/a " if ok is None else ("PASS" if ok else "MISS")
 
 
-def run(url: str, *, duration: float, connections: list[int], cached: bool, only: list[str]) -> list[Result]:
+def generator_for(choice: str) -> str:
+    """wrk where installed (or asked for), else the Python generator."""
+    if choice == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("--generator wrk: wrk is not installed (apt-get install wrk)")
+    if choice == "auto":
+        return "wrk" if shutil.which("wrk") else "python"
+    return choice
+
+
+def run(url: str, *, duration: float, connections: list[int], cached: bool, only: list[str],
+        generator: str = "python") -> list[Result]:
     chosen = [p for p in pages() if not only or p.name == pages()[0].name or any(o in p.name for o in only)]
     port = free_port()
     server = start_server(url, port, cached=cached)
@@ -283,7 +358,8 @@ def run(url: str, *, duration: float, connections: list[int], cached: bool, only
         for page in chosen:
             first = warm(port, page)
             for n in connections:
-                result = asyncio.run(_load(port, page, n, duration))
+                result = (load_wrk(port, page, n, duration) if generator == "wrk"
+                          else asyncio.run(_load(port, page, n, duration)))
                 result.first_ms = first
                 results.append(result)
                 print(f"  {page.name:40} {n:3} conn  {result.rate:8.0f} req/s  p50 {result.pct(0.5):7.1f} ms"
@@ -294,9 +370,11 @@ def run(url: str, *, duration: float, connections: list[int], cached: bool, only
     return results
 
 
-def report(results: list[Result], connections: list[int], engine: str, cached: bool, duration: float) -> None:
+def report(results: list[Result], connections: list[int], engine: str, cached: bool, duration: float,
+           generator: str = "python") -> None:
     constant = {r.connections: r for r in results if r.page == results[0].page}
     print(f"\nLoad table ({engine}, {'page cache on' if cached else 'no page cache'}, {duration:g} s per line,"
+          f" load made by {'wrk' if generator == 'wrk' else 'the Python generator'},"
           f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     header = f"  {'page':40} {'first':>8}"
     for n in connections:
@@ -353,6 +431,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated numbers of connections (default 1,8,32)")
     parser.add_argument("--uncached", action="store_true", help="serve without the page cache")
     parser.add_argument("--pages", default="", help="comma-separated parts of page names to run (default: all)")
+    parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto",
+                        help="what makes the load: wrk where installed (auto), or the Python generator")
 
 
 def bench(args: Any, url: str) -> None:
@@ -363,11 +443,13 @@ def bench(args: Any, url: str) -> None:
     engine = connection.vendor
     connection.close()
     cached = not args.uncached
+    generator = generator_for(getattr(args, "generator", "auto"))
     print(f"\n(load) gunicorn (gunicorn.conf.py, {os.environ.get('WEB_CONCURRENCY', '2')} workers) on {engine},"
           f" {args.duration:g} s per page and number of connections {connections};"
-          f" page cache {'on' if cached else 'off'}")
-    results = run(url, duration=args.duration, connections=connections, cached=cached, only=only)
-    report(results, connections, engine, cached, args.duration)
+          f" page cache {'on' if cached else 'off'}; load made by {generator}")
+    results = run(url, duration=args.duration, connections=connections, cached=cached, only=only,
+                  generator=generator)
+    report(results, connections, engine, cached, args.duration, generator)
 
 
 if __name__ == "__main__":
