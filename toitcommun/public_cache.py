@@ -18,7 +18,10 @@ An answer is kept only when nothing in it belongs to its visitor:
 
 The key holds everything the answer depends on: method, path and query string, the
 language, whether htmx asked for a fragment, the generation, today's date (a housing page
-shows the figures known today); and, for pages that say what is open now, the minute.
+shows the figures known today); and, for pages that say what is open now, how many of the
+day's opening and closing times have passed (``open_now_moment``): their badges change only
+then, so a page is built again a dozen times a day rather than every minute, when every
+process would rebuild every search at once.
 Each answer kept gets an ETag, so a browser asking again with ``If-None-Match`` is
 answered 304 (django.middleware.http.ConditionalGetMiddleware).
 
@@ -27,8 +30,10 @@ answered 304 (django.middleware.http.ConditionalGetMiddleware).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
@@ -50,8 +55,8 @@ PAGES = re.compile(
     r")$"
 )
 API_READS = re.compile(r"^/api/v1/(?!auth/)")
-# Pages and reads that say which services are open now: kept for the minute only.
-BY_THE_MINUTE = re.compile(r"^/(?:repertoire/|api/v1/directory/)")
+# Pages and reads that say which services are open now: kept until the next opening or closing time.
+SAYS_OPEN_NOW = re.compile(r"^/(?:repertoire/|api/v1/directory/)")
 # Exports are files, large and rarely asked twice.
 NOT_KEPT_PARAMETERS = ("format",)
 HEADERS_KEPT = ("Content-Type", "Content-Language", "Cache-Control", "Vary", "X-Frame-Options",
@@ -85,13 +90,34 @@ def cacheable_request(request: HttpRequest) -> bool:
     return user is None or not user.is_authenticated
 
 
-def key_for(request: HttpRequest) -> str:
-    now = timezone.localtime()
-    moment = now.strftime("%Y-%m-%dT%H:%M") if BY_THE_MINUTE.match(request.path) else now.date().isoformat()
+# The day's opening and closing times, read once per process for a day and a generation (a write of
+# opening hours seals an audit event, so it changes the generation).
+_boundaries: dict[tuple[datetime.date, int], tuple[datetime.time, ...]] = {}
+
+
+def open_now_moment(now: datetime.datetime, written: int) -> str:
+    """The date and how many of its opening and closing times have passed at ``now`` (local): "open now"
+    is the same for every service until the next one passes."""
+    from toitcommun.directory.selectors import opening_boundaries
+
+    local = timezone.localtime(now)
+    key = (local.date(), written)
+    times = _boundaries.get(key)
+    if times is None:
+        times = opening_boundaries(local)
+        _boundaries.clear()
+        _boundaries[key] = times
+    return f"{local.date().isoformat()}#{bisect_right(times, local.time().replace(tzinfo=None))}"
+
+
+def key_for(request: HttpRequest, now: datetime.datetime | None = None) -> str:
+    now = timezone.localtime(now)
+    written = generation()
+    moment = open_now_moment(now, written) if SAYS_OPEN_NOW.match(request.path) else now.date().isoformat()
     parts = [
         request.method or "GET", request.path, request.META.get("QUERY_STRING", ""),
         translation.get_language() or "", "htmx" if request.headers.get("HX-Request") else "",
-        str(generation()), moment,
+        str(written), moment,
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"public:{digest}"

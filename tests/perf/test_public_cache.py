@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -189,3 +191,35 @@ def test_a_vacancy_report_is_on_the_next_request_of_a_kept_page_read_from_the_ro
     # The report is today's: the figures of that building and clientele are no longer stale.
     assert after.context["summary"].stale_units < summary.stale_units
     assert after.context["summary"].latest_report == timezone.localdate()
+
+
+def test_an_open_now_page_is_kept_until_the_next_opening_or_closing_time(demo, public_cache, monkeypatch):
+    """A page that says which services are open now is built again when an opening or closing time passes,
+    not every minute: at 09:00 the badge appears, and from 09:00 to 16:59 one copy serves everyone."""
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from toitcommun.directory.models import Schedule
+    from toitcommun.public_cache import key_for
+
+    service = Service.objects.exclude(status=ServiceStatus.DEFUNCT).order_by("name").first()
+    Schedule.objects.all().delete()  # no other rule: the day's times are 09:00 and 17:00
+    Schedule.objects.create(service=service, freq="WEEKLY", byday="MO,TU,WE,TH,FR", opens_at=datetime.time(9),
+                            closes_at=datetime.time(17))
+
+    def at(hour: int, minute: int) -> datetime.datetime:  # a Wednesday in Montréal
+        return timezone.make_aware(datetime.datetime(2026, 12, 2, hour, minute))
+
+    request = RequestFactory().get(f"/repertoire/services/{service.pk}/")
+    keys = {hm: key_for(request, at(*hm)) for hm in ((8, 0), (8, 59), (9, 0), (12, 30), (16, 59), (17, 0), (23, 0))}
+    assert keys[(8, 0)] == keys[(8, 59)] != keys[(9, 0)] == keys[(12, 30)] == keys[(16, 59)] != keys[(17, 0)]
+    assert keys[(17, 0)] == keys[(23, 0)] and keys[(8, 0)] != keys[(17, 0)]
+    assert key_for(RequestFactory().get("/logement/disponibles/310/"), at(8, 0)) == key_for(
+        RequestFactory().get("/logement/disponibles/310/"), at(17, 0))  # a housing page is kept for the day
+
+    shown = {}
+    for hm in ((8, 58), (8, 59), (9, 0), (9, 1)):
+        monkeypatch.setattr(timezone, "now", lambda hm=hm: at(*hm))
+        answer = Client().get(f"/repertoire/services/{service.pk}/")
+        shown[hm] = ('id="open-now"' in answer.content.decode(), answer.get("X-Public-Cache"))
+    assert shown == {(8, 58): (False, None), (8, 59): (False, "hit"), (9, 0): (True, None), (9, 1): (True, "hit")}

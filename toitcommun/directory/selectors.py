@@ -156,6 +156,16 @@ def open_at(moment: datetime.datetime) -> Q:
             | Q(Exists(covering.filter(service_at_location__service=OuterRef("pk")))))
 
 
+def opening_boundaries(moment: datetime.datetime) -> tuple[datetime.time, ...]:
+    """Every time of the moment's weekday at which a weekly opening-hours rule opens or closes, in order.
+    Between two of them (and within one day) ``open_at`` says the same of every service: what the public
+    cache keys "open now" pages by. A superset is harmless (rules not yet valid, every other week)."""
+    day = DAYS[timezone.localtime(moment).weekday()]
+    rules = Schedule.objects.filter(byday__contains=day, freq="WEEKLY").order_by()
+    times = {*rules.values_list("opens_at", flat=True).distinct(), *rules.values_list("closes_at", flat=True).distinct()}
+    return tuple(sorted(t for t in times if t is not None))
+
+
 def services_search(query: SearchQuery, *, include_retired: bool = False,
                     moment: datetime.datetime | None = None, any_word: bool = False) -> QuerySet[Service]:
     """Services matching the query: with text, the best answers first (see ``search_order``); else by name.
