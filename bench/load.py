@@ -357,6 +357,13 @@ def run(url: str, *, duration: float, connections: list[int], cached: bool, only
     try:
         for page in chosen:
             first = warm(port, page)
+            # A second of load, not counted, at more connections than workers: every worker has built its
+            # handler and kept its own copy of each address before the first line (a worker's first request
+            # costs about a second, and sequential warming may reach one worker only).
+            if generator == "wrk":
+                load_wrk(port, page, 2 * int(os.environ.get("WEB_CONCURRENCY", "2")), 1.0)
+            else:
+                asyncio.run(_load(port, page, 2 * int(os.environ.get("WEB_CONCURRENCY", "2")), 1.0))
             for n in connections:
                 result = (load_wrk(port, page, n, duration) if generator == "wrk"
                           else asyncio.run(_load(port, page, n, duration)))
