@@ -348,6 +348,13 @@ def generator_for(choice: str) -> str:
     return choice
 
 
+def measure(generator: str, port: int, page: Page, connections: int, duration: float) -> Result:
+    """One line of load on one page, made by wrk or by the Python generator."""
+    if generator == "wrk":
+        return load_wrk(port, page, connections, duration)
+    return asyncio.run(_load(port, page, connections, duration))
+
+
 def run(url: str, *, duration: float, connections: list[int], cached: bool, only: list[str],
         generator: str = "python") -> list[Result]:
     chosen = [p for p in pages() if not only or p.name == pages()[0].name or any(o in p.name for o in only)]
@@ -360,13 +367,9 @@ def run(url: str, *, duration: float, connections: list[int], cached: bool, only
             # A second of load, not counted, at more connections than workers: every worker has built its
             # handler and kept its own copy of each address before the first line (a worker's first request
             # costs about a second, and sequential warming may reach one worker only).
-            if generator == "wrk":
-                load_wrk(port, page, 2 * int(os.environ.get("WEB_CONCURRENCY", "2")), 1.0)
-            else:
-                asyncio.run(_load(port, page, 2 * int(os.environ.get("WEB_CONCURRENCY", "2")), 1.0))
+            measure(generator, port, page, 2 * int(os.environ.get("WEB_CONCURRENCY", "2")), 1.0)
             for n in connections:
-                result = (load_wrk(port, page, n, duration) if generator == "wrk"
-                          else asyncio.run(_load(port, page, n, duration)))
+                result = measure(generator, port, page, n, duration)
                 result.first_ms = first
                 results.append(result)
                 print(f"  {page.name:40} {n:3} conn  {result.rate:8.0f} req/s  p50 {result.pct(0.5):7.1f} ms"
